@@ -1,0 +1,49 @@
+#ifndef PORTOLAN_CNCURSESW_SHIM_H
+#define PORTOLAN_CNCURSESW_SHIM_H
+// SwiftPM drops the -D flags of ncursesw.pc, so the wide-character API must be
+// switched on here, before any system header is included.
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+#include <locale.h>
+#include <wchar.h>
+#include <signal.h>
+#include <curses.h>
+
+// Macros Swift cannot import: expose them as functions so C evaluates the real values.
+static inline attr_t ptl_attr_normal(void) { return A_NORMAL; }
+static inline attr_t ptl_attr_bold(void) { return A_BOLD; }
+static inline attr_t ptl_attr_dim(void) { return A_DIM; }
+static inline attr_t ptl_attr_underline(void) { return A_UNDERLINE; }
+static inline attr_t ptl_attr_reverse(void) { return A_REVERSE; }
+static inline attr_t ptl_attr_italic(void) { return A_ITALIC; }
+static inline attr_t ptl_attr_standout(void) { return A_STANDOUT; }
+static inline int ptl_key_f(int n) { return KEY_F(n); }
+static inline int ptl_getmaxy(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)x; return y; }
+static inline int ptl_getmaxx(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)y; return x; }
+static inline chtype ptl_acs_hline(void) { return ACS_HLINE; }
+static inline chtype ptl_acs_vline(void) { return ACS_VLINE; }
+static inline chtype ptl_acs_ulcorner(void) { return ACS_ULCORNER; }
+static inline chtype ptl_acs_urcorner(void) { return ACS_URCORNER; }
+static inline chtype ptl_acs_llcorner(void) { return ACS_LLCORNER; }
+static inline chtype ptl_acs_lrcorner(void) { return ACS_LRCORNER; }
+static inline chtype ptl_acs_ltee(void) { return ACS_LTEE; }
+static inline chtype ptl_acs_rtee(void) { return ACS_RTEE; }
+static inline mmask_t ptl_all_mouse_events(void) { return ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION; }
+static inline mmask_t ptl_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t ptl_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t ptl_button4_pressed(void) { return BUTTON4_PRESSED; }
+#if NCURSES_MOUSE_VERSION > 1
+static inline mmask_t ptl_button5_pressed(void) { return BUTTON5_PRESSED; }
+#else
+static inline mmask_t ptl_button5_pressed(void) { return 0; }
+#endif
+static inline WINDOW *ptl_stdscr(void) { return stdscr; }
+static inline int ptl_colors(void) { return COLORS; }
+#endif

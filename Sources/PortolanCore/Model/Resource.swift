@@ -1,0 +1,130 @@
+/// Where something came from: the file as the user named it (relative), 1-based line and column.
+public struct SourceLocation: Hashable, Sendable, Comparable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public init(file: String, line: Int, column: Int = 1) {
+        self.file = file; self.line = line; self.column = column
+    }
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        if a.file != b.file { return a.file < b.file }
+        if a.line != b.line { return a.line < b.line }
+        return a.column < b.column
+    }
+    public var description: String { "\(file):\(line)" }
+}
+
+/// Something in the input that could not be read or was skipped; never silently dropped.
+public struct Problem: Hashable, Sendable, Comparable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public init(file: String, line: Int, column: Int, message: String) {
+        self.file = file; self.line = line; self.column = column; self.message = message
+    }
+    public init(_ at: SourceLocation, _ message: String) {
+        self.init(file: at.file, line: at.line, column: at.column, message: message)
+    }
+    public static func < (a: Problem, b: Problem) -> Bool {
+        if a.file != b.file { return a.file < b.file }
+        if a.line != b.line { return a.line < b.line }
+        if a.column != b.column { return a.column < b.column }
+        return a.message < b.message
+    }
+}
+
+/// Identity of an object: API group, kind, namespace ("" for cluster-scoped) and name.
+public struct ObjectRef: Hashable, Sendable, Comparable {
+    public var group: String
+    public var kind: String
+    public var namespace: String
+    public var name: String
+    public init(group: String, kind: String, namespace: String, name: String) {
+        self.group = group; self.kind = kind; self.namespace = namespace; self.name = name
+    }
+    /// `Kind.group/namespace/name` (`Kind/namespace/name` for the core group; no namespace part when cluster-scoped).
+    public var display: String {
+        let k = group.isEmpty ? kind : "\(kind).\(group)"
+        return namespace.isEmpty ? "\(k)/\(name)" : "\(k)/\(namespace)/\(name)"
+    }
+    public static func < (a: ObjectRef, b: ObjectRef) -> Bool { a.display < b.display }
+}
+
+/// A namespace/name pair.
+public struct NamespacedName: Hashable, Sendable, Comparable {
+    public var namespace: String
+    public var name: String
+    public init(_ namespace: String, _ name: String) { self.namespace = namespace; self.name = name }
+    public var description: String { "\(namespace)/\(name)" }
+    public static func < (a: NamespacedName, b: NamespacedName) -> Bool {
+        a.namespace != b.namespace ? a.namespace < b.namespace : a.name < b.name
+    }
+}
+
+/// What the loader keeps of a TLS-capable Secret: never the values, only their sizes and the
+/// parsed certificate metadata.
+public struct SecretSummary: Sendable, Hashable {
+    public var type: String
+    /// Data keys with the decoded size of their value in bytes.
+    public var keySizes: [String: Int]
+    /// Lines (in the source file) of data/stringData values, for redaction when showing YAML.
+    public var valueLines: [Int]
+    /// Certificates parsed from `tls.crt`, leaf first.
+    public var certificates: [ParsedCertificate]
+    /// Why `tls.crt` could not be used, when present but unusable.
+    public var certificateError: String?
+    public var hasTLSCrt: Bool
+    public var isTLSType: Bool { type == "kubernetes.io/tls" }
+}
+
+/// Metadata of one X.509 certificate parsed from PEM.
+public struct ParsedCertificate: Sendable, Hashable {
+    public var subjectCommonName: String?
+    public var dnsNames: [String]
+    public var ipAddresses: [String]
+    public var issuer: String
+    public var notBefore: Double   // seconds since 1970
+    public var notAfter: Double
+    public var serial: String
+    public init(subjectCommonName: String?, dnsNames: [String], ipAddresses: [String], issuer: String,
+                notBefore: Double, notAfter: Double, serial: String) {
+        self.subjectCommonName = subjectCommonName; self.dnsNames = dnsNames; self.ipAddresses = ipAddresses
+        self.issuer = issuer; self.notBefore = notBefore; self.notAfter = notAfter; self.serial = serial
+    }
+}
+
+/// One Kubernetes object from the input.
+public struct Resource: Sendable {
+    public var apiVersion: String
+    public var group: String
+    public var version: String
+    public var kind: String
+    /// The namespace; "" for cluster-scoped kinds.
+    public var namespace: String
+    public var name: String
+    public var source: SourceLocation
+    /// Index of the document in its file (0-based) and of the item in a List (or -1).
+    public var document: Int
+    public var item: Int
+    /// The object's root mapping, kept for kinds the route graph reads; nil otherwise.
+    public var node: Node?
+    /// For Secrets: what is kept instead of the values.
+    public var secret: SecretSummary?
+
+    public var ref: ObjectRef { ObjectRef(group: group, kind: kind, namespace: namespace, name: name) }
+    public var namespacedName: NamespacedName { NamespacedName(namespace, name) }
+
+    public var metadata: Node? { node?["metadata"] }
+    public var spec: Node? { node?["spec"] }
+    public var annotations: [String: String] { node?["metadata"]?["annotations"]?.stringMap ?? [:] }
+    public var labels: [String: String] { node?["metadata"]?["labels"]?.stringMap ?? [:] }
+    public func annotation(_ key: String) -> String? { node?["metadata"]?["annotations"]?[key]?.scalarText }
+
+    /// Location of a node of this resource.
+    public func at(_ n: Node?) -> SourceLocation {
+        guard let n else { return source }
+        let m = n.mark
+        return SourceLocation(file: source.file, line: m.line, column: m.column)
+    }
+}

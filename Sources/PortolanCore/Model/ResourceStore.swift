@@ -1,0 +1,77 @@
+/// All resources of one load, indexed (Contour's KubernetesCache idea): by identity, by kind,
+/// and namespaces with their labels.
+public final class ResourceStore: @unchecked Sendable {
+    public let inputs: LoadedInputs
+    public var resources: [Resource] { inputs.resources }
+    private let byRef: [ObjectRef: Int]
+    private let byKind: [String: [Int]]
+    private let namespaceLabels: [String: [String: String]]
+
+    public init(_ inputs: LoadedInputs) {
+        self.inputs = inputs
+        var refs: [ObjectRef: Int] = [:]
+        var kinds: [String: [Int]] = [:]
+        refs.reserveCapacity(inputs.resources.count)
+        var labels: [String: [String: String]] = [:]
+        for (i, r) in inputs.resources.enumerated() {
+            refs[r.ref] = i
+            kinds[r.kind, default: []].append(i)
+            if r.group.isEmpty && r.kind == "Namespace" {
+                var l = r.labels
+                // The API server adds this label to every namespace.
+                if l["kubernetes.io/metadata.name"] == nil { l["kubernetes.io/metadata.name"] = r.name }
+                labels[r.name] = l
+            }
+        }
+        byRef = refs
+        byKind = kinds
+        namespaceLabels = labels
+    }
+
+    public func lookup(group: String, kind: String, namespace: String, name: String) -> Resource? {
+        byRef[ObjectRef(group: group, kind: kind, namespace: namespace, name: name)].map { inputs.resources[$0] }
+    }
+
+    public func lookup(apiVersion: String, kind: String, namespace: String, name: String) -> Resource? {
+        lookup(group: Kinds.splitAPIVersion(apiVersion).group, kind: kind, namespace: namespace, name: name)
+    }
+
+    /// First resource of `kind` in any of `groups` with that namespace/name (groups in order of preference).
+    public func lookup(groups: [String], kind: String, namespace: String, name: String) -> Resource? {
+        for g in groups {
+            if let r = lookup(group: g, kind: kind, namespace: namespace, name: name) { return r }
+        }
+        return nil
+    }
+
+    /// Every resource of `kind`, in load order, optionally restricted to groups.
+    public func all(_ kind: String, groups: Set<String>? = nil) -> [Resource] {
+        guard let idx = byKind[kind] else { return [] }
+        let rs = idx.map { inputs.resources[$0] }
+        guard let groups else { return rs }
+        return rs.filter { groups.contains($0.group) }
+    }
+
+    /// Labels of a namespace: from its Namespace object, or just the name label the API server adds.
+    public func labels(ofNamespace ns: String) -> [String: String] {
+        namespaceLabels[ns] ?? ["kubernetes.io/metadata.name": ns]
+    }
+
+    public var kinds: [String] { byKind.keys.sorted() }
+}
+
+/// Counts per apiVersion/kind.
+public struct KindCount: Hashable, Sendable {
+    public var apiVersion: String
+    public var kind: String
+    public var count: Int
+}
+
+extension LoadedInputs {
+    public var kindCounts: [KindCount] {
+        var counts: [String: [String: Int]] = [:]
+        for r in resources { counts[r.apiVersion, default: [:]][r.kind, default: 0] += 1 }
+        return counts.flatMap { v, ks in ks.map { KindCount(apiVersion: v, kind: $0.key, count: $0.value) } }
+            .sorted { ($0.apiVersion, $0.kind) < ($1.apiVersion, $1.kind) }
+    }
+}

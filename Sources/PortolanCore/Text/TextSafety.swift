@@ -1,0 +1,60 @@
+/// Makes text from manifests safe to show: control characters (C0, DEL, C1) and bidi
+/// overrides become visible escapes, so nothing from an input file can drive a terminal
+/// or reorder what a reader sees.
+public enum TextSafety {
+    /// True when `s` contains nothing that `visible` would escape.
+    @inlinable
+    public static func isClean(_ s: String) -> Bool {
+        for u in s.utf8 where u < 0x20 || u == 0x7F || u >= 0xC2 {
+            if u >= 0xC2 { return cleanSlow(s) }
+            return false
+        }
+        return true
+    }
+
+    @usableFromInline
+    static func cleanSlow(_ s: String) -> Bool {
+        for scalar in s.unicodeScalars where needsEscape(scalar) { return false }
+        return true
+    }
+
+    @inlinable
+    public static func needsEscape(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v < 0x20 || v == 0x7F { return true }
+        if v >= 0x80 && v < 0xA0 { return true }
+        // bidi embeddings/overrides/isolates, line/paragraph separators
+        if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F
+            || v == 0x061C || v == 0x2028 || v == 0x2029 { return true }
+        return false
+    }
+
+    /// Escapes control characters: `\e`, `\n`, `\t`, `\r`, `\x07`, `\u202e`.
+    public static func visible(_ s: String) -> String {
+        if isClean(s) { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 8)
+        for c in s.unicodeScalars {
+            guard needsEscape(c) else { out.unicodeScalars.append(c); continue }
+            switch c.value {
+            case 0x1B: out += "\\e"
+            case 0x0A: out += "\\n"
+            case 0x09: out += "\\t"
+            case 0x0D: out += "\\r"
+            case 0..<0x100: out += "\\x" + hex(c.value, width: 2)
+            default: out += "\\u" + hex(c.value, width: 4)
+            }
+        }
+        return out
+    }
+
+    /// Like `visible`, but keeps newlines (for multi-line text such as YAML source).
+    public static func visibleKeepingNewlines(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { visible(String($0)) }.joined(separator: "\n")
+    }
+
+    static func hex(_ v: UInt32, width: Int) -> String {
+        let h = String(v, radix: 16)
+        return String(repeating: "0", count: max(0, width - h.count)) + h
+    }
+}

@@ -1,0 +1,449 @@
+import CYAML
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Limits that protect the loader from hostile input. Each is named in the problem it raises.
+public struct YAMLLimits: Sendable, Hashable {
+    /// Nodes that aliases may add to one document when expanded (billion laughs).
+    public var aliasExpansion: Int = 1_000_000
+    /// Nesting depth of sequences and mappings.
+    public var maxDepth: Int = 512
+    /// Documents in one file.
+    public var maxDocuments: Int = 200_000
+    /// Nodes in one document.
+    public var maxNodesPerDocument: Int = 5_000_000
+    public init() {}
+}
+
+/// A problem found while parsing one file: 1-based position and message.
+public struct YAMLIssue: Sendable, Hashable {
+    public var line: Int
+    public var column: Int
+    public var message: String
+}
+
+/// One YAML document of a file.
+public struct YAMLDocument: Sendable {
+    /// The root node, or nil for an empty document.
+    public var root: Node?
+    /// 0-based index of the document in its file.
+    public var index: Int
+    /// Line of the document start.
+    public var line: Int
+}
+
+public struct YAMLFile: Sendable {
+    public var tree: YAMLTree
+    public var documents: [YAMLDocument]
+    public var issues: [YAMLIssue]
+}
+
+/// Parses a whole byte buffer (every document) with libyaml's event API.
+public enum YAMLParser {
+    /// `keepDocument(apiVersion, kind)`, when given, is asked once a document's top-level
+    /// `apiVersion` and `kind` are known; when it answers false, the values of top-level keys other
+    /// than apiVersion, kind and metadata are consumed without building nodes (aliases are still
+    /// counted against the budget).
+    public static func parse(_ data: [UInt8], limits: YAMLLimits = YAMLLimits(),
+                             keepDocument: ((String, String) -> Bool)? = nil) -> YAMLFile {
+        let builder = TreeBuilder(limits: limits)
+        builder.keepDocument = keepDocument
+        data.withUnsafeBufferPointer { buf in
+            var offset = 0
+            var lineOffset = 0
+            var docIndex = 0
+            // Parse; after a syntax error, resume at the next document separator so one
+            // broken document never hides the ones after it.
+            while true {
+                let slice = UnsafeBufferPointer(rebasing: buf[offset...])
+                let outcome = builder.run(slice, lineOffset: lineOffset, firstDocument: docIndex)
+                docIndex = outcome.nextDocument
+                guard let errorLine = outcome.errorLine else { break }
+                guard let next = nextDocumentStart(buf, from: offset, afterLine: errorLine - lineOffset) else { break }
+                lineOffset += next.lines
+                offset = next.offset
+                if builder.documents.count >= limits.maxDocuments { break }
+            }
+        }
+        builder.tree.compact()
+        return YAMLFile(tree: builder.tree, documents: builder.documents, issues: builder.issues)
+    }
+
+    /// Finds the first line after `afterLine` (1-based, relative to `from`) that starts a new document
+    /// (`---`), returning its byte offset and how many lines were skipped.
+    static func nextDocumentStart(_ buf: UnsafeBufferPointer<UInt8>, from: Int, afterLine: Int) -> (offset: Int, lines: Int)? {
+        var line = 1
+        var i = from
+        let n = buf.count
+        while i < n {
+            // i is at the start of line `line`
+            if line > afterLine, i + 3 <= n, buf[i] == 45, buf[i + 1] == 45, buf[i + 2] == 45,
+               i + 3 == n || buf[i + 3] == 10 || buf[i + 3] == 13 || buf[i + 3] == 32 || buf[i + 3] == 9 {
+                return (i, line - 1)
+            }
+            while i < n && buf[i] != 10 { i += 1 }
+            i += 1
+            line += 1
+        }
+        return nil
+    }
+}
+
+/// Builds the node arena from events. Uses explicit stacks: no recursion, so deep nesting
+/// cannot overflow the call stack.
+final class TreeBuilder {
+    let limits: YAMLLimits
+    let tree = YAMLTree()
+    var documents: [YAMLDocument] = []
+    var issues: [YAMLIssue] = []
+
+    struct Frame {
+        var node: Int
+        var childBase: Int       // height of `pending` when the container started
+        var weight: UInt64       // expanded size of the subtree so far
+        var anchor: String?
+        var hasMergeKey: Bool
+    }
+    private var frames: [Frame] = []
+    private var pending: [UInt32] = []
+    private var anchors: [String: (node: UInt32?, weight: UInt64)] = [:]
+    var keepDocument: ((String, String) -> Bool)?
+
+    // Skipping the values of top-level keys that an uninteresting document does not need.
+    private enum Expect { case none, apiVersion, kind }
+    private var expect = Expect.none
+    private var docAPIVersion: String?
+    private var docKind: String?
+    private var docUninteresting = false
+    private var dropNextValue = false
+    private var skipStack: [(weight: UInt64, anchor: String?)] = []
+
+    init(limits: YAMLLimits) {
+        self.limits = limits
+    }
+
+    struct Outcome { var errorLine: Int?; var nextDocument: Int }
+
+    func run(_ input: UnsafeBufferPointer<UInt8>, lineOffset: Int, firstDocument: Int) -> Outcome {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) != 0 else {
+            issues.append(YAMLIssue(line: 1, column: 1, message: "libyaml could not be initialised (out of memory)"))
+            return Outcome(errorLine: nil, nextDocument: firstDocument)
+        }
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_input_string(&parser, input.baseAddress ?? UnsafePointer(bitPattern: 1)!, input.count)
+
+        var docIndex = firstDocument
+        var docLine = 1
+        var inDocument = false
+        var skipping = false          // the current document exceeded a limit: drain its events
+        var root: UInt32? = nil
+        var docNodes = 0
+        var aliasWeight: UInt64 = 0
+        var event = yaml_event_t()
+
+        func fail(_ mark: yaml_mark_t, _ message: String) {
+            issues.append(YAMLIssue(line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1, message: message))
+            skipping = true
+            frames.removeAll(keepingCapacity: true)
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        while true {
+            if yaml_parser_parse(&parser, &event) == 0 {
+                let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+                let mark = parser.problem_mark
+                var message = problem
+                if let ctx = parser.context { message = "\(String(cString: ctx)): \(problem)" }
+                if parser.error == YAML_READER_ERROR {
+                    message = "not valid UTF-8 text (\(problem), byte offset \(parser.problem_offset))"
+                    // Reader errors carry an offset, not a line: compute the line ourselves.
+                    let (l, c) = lineColumn(input, byteOffset: Int(parser.problem_offset))
+                    issues.append(YAMLIssue(line: l + lineOffset, column: c, message: message))
+                    return Outcome(errorLine: nil, nextDocument: docIndex + (inDocument ? 1 : 0))
+                }
+                let line = Int(mark.line) + 1
+                issues.append(YAMLIssue(line: line + lineOffset, column: Int(mark.column) + 1, message: message))
+                frames.removeAll(keepingCapacity: true)
+                pending.removeAll(keepingCapacity: true)
+                return Outcome(errorLine: line + lineOffset, nextDocument: docIndex + (inDocument ? 1 : 0))
+            }
+            defer { yaml_event_delete(&event) }
+            let type = event.type
+            let mark = event.start_mark
+
+            switch type {
+            case YAML_STREAM_START_EVENT:
+                continue
+            case YAML_STREAM_END_EVENT:
+                return Outcome(errorLine: nil, nextDocument: docIndex)
+            case YAML_DOCUMENT_START_EVENT:
+                inDocument = true
+                skipping = false
+                root = nil
+                docNodes = 0
+                aliasWeight = 0
+                anchors.removeAll(keepingCapacity: true)
+                expect = .none; docAPIVersion = nil; docKind = nil; docUninteresting = false
+                dropNextValue = false; skipStack.removeAll(keepingCapacity: true)
+                docLine = Int(mark.line) + 1 + lineOffset
+                if documents.count >= limits.maxDocuments {
+                    issues.append(YAMLIssue(line: docLine, column: 1,
+                        message: "more than \(limits.maxDocuments) documents in one file (limit max-documents); the rest is skipped"))
+                    return Outcome(errorLine: nil, nextDocument: docIndex)
+                }
+                continue
+            case YAML_DOCUMENT_END_EVENT:
+                if !skipping {
+                    documents.append(YAMLDocument(root: root.map { tree.node(Int($0)) }, index: docIndex, line: docLine))
+                }
+                docIndex += 1
+                inDocument = false
+                continue
+            default:
+                break
+            }
+            if skipping { continue }
+
+            if dropNextValue {
+                // Consume the value without building nodes; keep counting alias expansion.
+                switch type {
+                case YAML_ALIAS_EVENT:
+                    let w = anchors[String(cString: event.data.alias.anchor)]?.weight ?? 1
+                    aliasWeight &+= w
+                    if aliasWeight > UInt64(limits.aliasExpansion) {
+                        fail(mark, "aliases expand to more than \(limits.aliasExpansion) nodes (limit alias-expansion, a \"billion laughs\" document); the document is skipped")
+                        continue
+                    }
+                    if !skipStack.isEmpty { skipStack[skipStack.count - 1].weight &+= w }
+                case YAML_SCALAR_EVENT:
+                    if let a = event.data.scalar.anchor { anchors[String(cString: a)] = (nil, 1) }
+                    if !skipStack.isEmpty { skipStack[skipStack.count - 1].weight &+= 1 }
+                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                    let a = type == YAML_MAPPING_START_EVENT ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                    skipStack.append((1, a.map { String(cString: $0) }))
+                    if skipStack.count > limits.maxDepth {
+                        fail(mark, "nesting deeper than \(limits.maxDepth) levels (limit max-depth); the document is skipped")
+                        continue
+                    }
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    if let f = skipStack.popLast() {
+                        if let a = f.anchor { anchors[a] = (nil, f.weight) }
+                        if !skipStack.isEmpty { skipStack[skipStack.count - 1].weight &+= f.weight }
+                    }
+                default: break
+                }
+                if skipStack.isEmpty { dropNextValue = false }
+                continue
+            }
+
+            switch type {
+            case YAML_ALIAS_EVENT:
+                let name = String(cString: event.data.alias.anchor)
+                guard let target = anchors[name] else {
+                    fail(mark, "alias *\(name) refers to an anchor that is not defined before it")
+                    continue
+                }
+                aliasWeight &+= target.weight
+                if aliasWeight > UInt64(limits.aliasExpansion) {
+                    fail(mark, "aliases expand to more than \(limits.aliasExpansion) nodes (limit alias-expansion, a \"billion laughs\" document); the document is skipped")
+                    continue
+                }
+                if let node = target.node {
+                    attach(node, weight: target.weight, root: &root)
+                } else {
+                    // The anchor sits in a part that was not built (a skipped value): use a null.
+                    let idx = UInt32(tree.raw.count)
+                    tree.raw.append(.init(kind: NodeKind.scalar.rawValue, flags: 0,
+                                          line: UInt32(Int(mark.line) + 1 + lineOffset), column: UInt32(mark.column + 1),
+                                          start: UInt32(truncatingIfNeeded: tree.bytes.count), count: 0))
+                    attach(idx, weight: target.weight, root: &root)
+                }
+            case YAML_SCALAR_EVENT:
+                docNodes += 1
+                let s = event.data.scalar
+                var flags: UInt8 = 0
+                switch s.style {
+                case YAML_SINGLE_QUOTED_SCALAR_STYLE, YAML_DOUBLE_QUOTED_SCALAR_STYLE: flags |= ScalarStyle.quoted.rawValue
+                case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: flags |= ScalarStyle.block.rawValue
+                default: break
+                }
+                if s.tag != nil && s.plain_implicit == 0 && s.quoted_implicit == 0 { flags |= ScalarStyle.tagged.rawValue }
+                if frames.count == 1, keepDocument != nil, tree.raw[frames[0].node].kind == NodeKind.mapping.rawValue {
+                    let isKey = (pending.count - frames[0].childBase) % 2 == 0
+                    let text = UnsafeBufferPointer(start: s.value, count: Int(s.length))
+                    if isKey {
+                        if text.elementsEqual("apiVersion".utf8) { expect = .apiVersion }
+                        else if text.elementsEqual("kind".utf8) { expect = .kind }
+                        else if docUninteresting && !text.elementsEqual("metadata".utf8) {
+                            dropNextValue = true
+                            continue
+                        } else { expect = .none }
+                    } else if expect != .none {
+                        let value = String(decoding: text, as: UTF8.self)
+                        if expect == .apiVersion { docAPIVersion = value } else { docKind = value }
+                        expect = .none
+                        if let v = docAPIVersion, let k = docKind, let keep = keepDocument { docUninteresting = !keep(v, k) }
+                    }
+                }
+                let start = UInt32(truncatingIfNeeded: tree.bytes.count)
+                if s.length > 0, let v = s.value {
+                    tree.bytes.append(contentsOf: UnsafeBufferPointer(start: v, count: Int(s.length)))
+                }
+                let idx = UInt32(tree.raw.count)
+                tree.raw.append(.init(kind: NodeKind.scalar.rawValue, flags: flags,
+                                      line: UInt32(Int(mark.line) + 1 + lineOffset), column: UInt32(mark.column + 1),
+                                      start: start, count: UInt32(truncatingIfNeeded: s.length)))
+                if let a = s.anchor { anchors[String(cString: a)] = (idx, 1) }
+                attach(idx, weight: 1, root: &root)
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                docNodes += 1
+                if frames.count >= limits.maxDepth {
+                    fail(mark, "nesting deeper than \(limits.maxDepth) levels (limit max-depth); the document is skipped")
+                    continue
+                }
+                if docNodes > limits.maxNodesPerDocument {
+                    fail(mark, "more than \(limits.maxNodesPerDocument) nodes in one document (limit max-nodes); the document is skipped")
+                    continue
+                }
+                let isMap = type == YAML_MAPPING_START_EVENT
+                let anchorPtr = isMap ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                let idx = tree.raw.count
+                tree.raw.append(.init(kind: isMap ? NodeKind.mapping.rawValue : NodeKind.sequence.rawValue, flags: 0,
+                                      line: UInt32(Int(mark.line) + 1 + lineOffset), column: UInt32(mark.column + 1),
+                                      start: 0, count: 0))
+                frames.append(Frame(node: idx, childBase: pending.count, weight: 1,
+                                    anchor: anchorPtr.map { String(cString: $0) }, hasMergeKey: false))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let frame = frames.popLast() else { continue }
+                var entries = pending[frame.childBase...]
+                var merged: [UInt32] = []
+                if frame.hasMergeKey {
+                    merged = applyMerge(Array(entries))
+                    entries = merged[...]
+                } else if type == YAML_MAPPING_END_EVENT && entries.count > 2 {
+                    checkDuplicates(entries)
+                }
+                let start = UInt32(tree.children.count)
+                tree.children.append(contentsOf: entries)
+                tree.raw[frame.node].start = start
+                tree.raw[frame.node].count = UInt32(entries.count)
+                pending.removeSubrange(frame.childBase...)
+                if let a = frame.anchor { anchors[a] = (UInt32(frame.node), frame.weight) }
+                attach(UInt32(frame.node), weight: frame.weight, root: &root)
+            default:
+                continue
+            }
+        }
+    }
+
+    @inline(__always)
+    private func attach(_ node: UInt32, weight: UInt64, root: inout UInt32?) {
+        if frames.isEmpty {
+            root = node
+            return
+        }
+        let top = frames.count - 1
+        frames[top].weight &+= weight
+        // A plain `<<` key in a mapping marks a merge.
+        if tree.raw[frames[top].node].kind == NodeKind.mapping.rawValue,
+           (pending.count - frames[top].childBase) % 2 == 0 {
+            let r = tree.raw[Int(node)]
+            if r.kind == NodeKind.scalar.rawValue, r.flags == 0, r.count == 2,
+               tree.bytes[Int(r.start)] == 60, tree.bytes[Int(r.start) + 1] == 60 {
+                frames[top].hasMergeKey = true
+            }
+        }
+        pending.append(node)
+    }
+
+    private func keyBytes(_ node: UInt32) -> ArraySlice<UInt8>? {
+        let r = tree.raw[Int(node)]
+        guard r.kind == NodeKind.scalar.rawValue else { return nil }
+        return tree.bytes[Int(r.start)..<Int(r.start + r.count)]
+    }
+
+    private func isMergeKey(_ node: UInt32) -> Bool {
+        let r = tree.raw[Int(node)]
+        return r.kind == NodeKind.scalar.rawValue && r.flags == 0 && keyBytes(node) == [60, 60][...]
+    }
+
+    /// Resolves `<<` merge keys: explicit keys win, then the merged mappings in order.
+    private func applyMerge(_ entries: [UInt32]) -> [UInt32] {
+        var own: [UInt32] = []
+        var sources: [UInt32] = []
+        var i = 0
+        while i + 1 < entries.count {
+            if isMergeKey(entries[i]) {
+                let v = tree.raw[Int(entries[i + 1])]
+                if v.kind == NodeKind.mapping.rawValue {
+                    sources.append(entries[i + 1])
+                } else if v.kind == NodeKind.sequence.rawValue {
+                    for j in 0..<Int(v.count) {
+                        let c = tree.children[Int(v.start) + j]
+                        if tree.raw[Int(c)].kind == NodeKind.mapping.rawValue { sources.append(c) }
+                    }
+                }
+            } else {
+                own.append(entries[i]); own.append(entries[i + 1])
+            }
+            i += 2
+        }
+        var seen = Set<ArraySlice<UInt8>>()
+        for k in stride(from: 0, to: own.count, by: 2) { if let b = keyBytes(own[k]) { seen.insert(b) } }
+        var out = own
+        for s in sources {
+            let r = tree.raw[Int(s)]
+            for j in stride(from: 0, to: Int(r.count), by: 2) {
+                let k = tree.children[Int(r.start) + j]
+                let v = tree.children[Int(r.start) + j + 1]
+                if let b = keyBytes(k) {
+                    if seen.contains(b) { continue }
+                    seen.insert(b)
+                }
+                out.append(k); out.append(v)
+            }
+        }
+        return out
+    }
+
+    private func checkDuplicates(_ entries: ArraySlice<UInt32>) {
+        let n = entries.count / 2
+        let base = entries.startIndex
+        if n <= 24 {
+            for a in 0..<n {
+                guard let ka = keyBytes(entries[base + 2 * a]) else { continue }
+                for b in (a + 1)..<n where keyBytes(entries[base + 2 * b]) == ka {
+                    reportDuplicate(first: entries[base + 2 * a], second: entries[base + 2 * b])
+                }
+            }
+        } else {
+            var seen: [ArraySlice<UInt8>: UInt32] = [:]
+            for a in 0..<n {
+                let k = entries[base + 2 * a]
+                guard let kb = keyBytes(k) else { continue }
+                if let first = seen[kb] { reportDuplicate(first: first, second: k) } else { seen[kb] = k }
+            }
+        }
+    }
+
+    private func reportDuplicate(first: UInt32, second: UInt32) {
+        let f = tree.raw[Int(first)], s = tree.raw[Int(second)]
+        let name = String(decoding: keyBytes(second) ?? [], as: UTF8.self)
+        issues.append(YAMLIssue(line: Int(s.line), column: Int(s.column),
+            message: "duplicate key \"\(TextSafety.visible(name))\" (first at line \(f.line)); the last value is used"))
+    }
+
+    private func lineColumn(_ input: UnsafeBufferPointer<UInt8>, byteOffset: Int) -> (Int, Int) {
+        var line = 1, lineStart = 0
+        let end = min(byteOffset, input.count)
+        var i = 0
+        while i < end { if input[i] == 10 { line += 1; lineStart = i + 1 }; i += 1 }
+        return (line, end - lineStart + 1)
+    }
+}

@@ -1,0 +1,218 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A compact, read-only tree of YAML nodes built from libyaml events.
+///
+/// All documents of one file share one arena: fixed-size node records, one byte buffer
+/// holding every scalar's text, and one array of child indices. A `Node` is a cheap view
+/// (tree + index). Every node keeps its 1-based line and column.
+public final class YAMLTree: @unchecked Sendable {
+    @usableFromInline
+    struct Raw {
+        @usableFromInline var kind: UInt8       // NodeKind raw value
+        @usableFromInline var flags: UInt8      // ScalarStyle bits for scalars
+        @usableFromInline var line: UInt32
+        @usableFromInline var column: UInt32
+        @usableFromInline var start: UInt32     // scalar: byte offset; container: offset into children
+        @usableFromInline var count: UInt32     // scalar: byte length; container: entries (a mapping stores key, value, key, value...)
+    }
+
+    @usableFromInline var raw: ContiguousArray<Raw> = []
+    @usableFromInline var bytes: ContiguousArray<UInt8> = []
+    @usableFromInline var children: ContiguousArray<UInt32> = []
+
+    init() {}
+
+    /// Bytes of memory held by this tree (for limits and diagnostics).
+    public var footprint: Int { raw.count * MemoryLayout<Raw>.stride + bytes.count + children.count * 4 }
+
+    public func node(_ index: Int) -> Node { Node(tree: self, index: UInt32(index)) }
+
+    /// Drops the spare capacity that growing the arrays left behind (trees live as long as the model).
+    func compact() {
+        func exact<T>(_ a: ContiguousArray<T>) -> ContiguousArray<T> {
+            guard a.capacity > a.count + a.count / 8 + 16 else { return a }
+            var c = ContiguousArray<T>()
+            c.reserveCapacity(a.count)
+            c.append(contentsOf: a)
+            return c
+        }
+        raw = exact(raw)
+        bytes = exact(bytes)
+        children = exact(children)
+    }
+
+    /// Overwrites a scalar's text with zero bytes (used for Secret values once they are read).
+    func wipeScalar(_ index: UInt32) {
+        let r = raw[Int(index)]
+        guard r.kind == NodeKind.scalar.rawValue, r.count > 0 else { return }
+        for i in Int(r.start)..<Int(r.start + r.count) { bytes[i] = 0 }
+        raw[Int(index)].count = 0
+    }
+}
+
+public enum NodeKind: UInt8, Sendable {
+    case scalar = 0, sequence = 1, mapping = 2
+}
+
+/// 1-based position in a file.
+public struct SourceMark: Hashable, Sendable, Comparable {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public static func < (a: SourceMark, b: SourceMark) -> Bool {
+        a.line != b.line ? a.line < b.line : a.column < b.column
+    }
+}
+
+public struct ScalarStyle: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let quoted = ScalarStyle(rawValue: 1)     // single or double quotes
+    public static let block = ScalarStyle(rawValue: 2)      // literal | or folded >
+    public static let tagged = ScalarStyle(rawValue: 4)     // an explicit tag such as !!str
+}
+
+/// A view of one node in a `YAMLTree`.
+public struct Node: Sendable {
+    public let tree: YAMLTree
+    public let index: UInt32
+
+    @inlinable var raw: YAMLTree.Raw { tree.raw[Int(index)] }
+
+    public var kind: NodeKind { NodeKind(rawValue: raw.kind)! }
+    public var mark: SourceMark { let r = raw; return SourceMark(line: Int(r.line), column: Int(r.column)) }
+    public var line: Int { Int(raw.line) }
+    public var style: ScalarStyle { ScalarStyle(rawValue: raw.flags) }
+
+    public var isScalar: Bool { raw.kind == NodeKind.scalar.rawValue }
+    public var isMapping: Bool { raw.kind == NodeKind.mapping.rawValue }
+    public var isSequence: Bool { raw.kind == NodeKind.sequence.rawValue }
+
+    /// Number of scalar bytes (scalars) or entries (sequences) or pairs (mappings).
+    public var count: Int {
+        let r = raw
+        switch r.kind {
+        case NodeKind.mapping.rawValue: return Int(r.count) / 2
+        default: return Int(r.count)
+        }
+    }
+
+    /// A plain `~`, `null`, `Null`, `NULL` or empty scalar.
+    public var isNull: Bool {
+        let r = raw
+        guard r.kind == NodeKind.scalar.rawValue, r.flags == 0 else { return false }
+        if r.count == 0 { return true }
+        return withBytes { b in
+            b.count == 1 ? b[0] == UInt8(ascii: "~") :
+                (b.count == 4 && (b.elementsEqual("null".utf8) || b.elementsEqual("Null".utf8) || b.elementsEqual("NULL".utf8)))
+        }
+    }
+
+    @inlinable
+    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let r = raw
+        return tree.bytes.withUnsafeBufferPointer { all in
+            body(UnsafeBufferPointer(rebasing: all[Int(r.start)..<Int(r.start + r.count)]))
+        }
+    }
+
+    /// The text of a scalar; nil for containers and null scalars.
+    public var string: String? {
+        guard isScalar, !isNull else { return nil }
+        return withBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The text of a scalar, "" for null; nil for containers.
+    public var scalarText: String? {
+        guard isScalar else { return nil }
+        return withBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public var int: Int? {
+        guard let s = string else { return nil }
+        return Int(s)
+    }
+
+    /// YAML 1.1 and JSON booleans.
+    public var bool: Bool? {
+        guard let s = string?.lowercased() else { return nil }
+        switch s {
+        case "true", "yes", "on", "y": return true
+        case "false", "no", "off", "n": return false
+        default: return nil
+        }
+    }
+
+    @inlinable
+    func scalarEquals(_ key: String) -> Bool {
+        let r = raw
+        guard r.kind == NodeKind.scalar.rawValue else { return false }
+        var k = key
+        return k.withUTF8 { kb in
+            guard kb.count == Int(r.count) else { return false }
+            return tree.bytes.withUnsafeBufferPointer { all in
+                kb.count == 0 || memcmp(all.baseAddress! + Int(r.start), kb.baseAddress!, kb.count) == 0
+            }
+        }
+    }
+
+    /// Value for `key` in a mapping (the last one when a key repeats).
+    public subscript(key: String) -> Node? {
+        let r = raw
+        guard r.kind == NodeKind.mapping.rawValue, r.count > 0 else { return nil }
+        var i = Int(r.start + r.count) - 2
+        let start = Int(r.start)
+        while i >= start {
+            let k = Node(tree: tree, index: tree.children[i])
+            if k.scalarEquals(key) { return Node(tree: tree, index: tree.children[i + 1]) }
+            i -= 2
+        }
+        return nil
+    }
+
+    /// Follows a path of mapping keys.
+    public subscript(path: String...) -> Node? {
+        var n: Node? = self
+        for p in path { n = n?[p] }
+        return n
+    }
+
+    public var items: [Node] {
+        let r = raw
+        guard r.kind == NodeKind.sequence.rawValue else { return [] }
+        let s = Int(r.start)
+        return (0..<Int(r.count)).map { Node(tree: tree, index: tree.children[s + $0]) }
+    }
+
+    public var pairs: [(key: Node, value: Node)] {
+        let r = raw
+        guard r.kind == NodeKind.mapping.rawValue else { return [] }
+        let s = Int(r.start)
+        return stride(from: 0, to: Int(r.count), by: 2).map {
+            (Node(tree: tree, index: tree.children[s + $0]), Node(tree: tree, index: tree.children[s + $0 + 1]))
+        }
+    }
+
+    /// String-to-string view of a mapping such as labels or annotations (non-scalar values skipped).
+    public var stringMap: [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in pairs {
+            guard let key = k.scalarText, let value = v.scalarText else { continue }
+            out[key] = value
+        }
+        return out
+    }
+
+    /// The strings of a sequence of scalars.
+    public var strings: [String] { items.compactMap { $0.string } }
+}
+
+extension Optional where Wrapped == Node {
+    public var string: String? { self?.string }
+}

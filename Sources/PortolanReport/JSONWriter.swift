@@ -1,0 +1,141 @@
+/// A small, fast, deterministic JSON writer: keys in the order they are written, two-space
+/// indentation, strings escaped (control characters as `\u00XX`, and `<`, `>`, `&` optionally
+/// as `\u003c`... for embedding in HTML).
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    private var indent = 0
+    private var needsComma: [Bool] = []
+    private var afterKey = false
+    public var htmlSafe = false
+    public var pretty = true
+
+    public init(htmlSafe: Bool = false, pretty: Bool = true) {
+        self.htmlSafe = htmlSafe
+        self.pretty = pretty
+        bytes.reserveCapacity(1 << 16)
+    }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    @inline(__always) private mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func newline() {
+        guard pretty else { return }
+        bytes.append(10)
+        for _ in 0..<indent { bytes.append(32); bytes.append(32) }
+    }
+
+    private mutating func beforeValue() {
+        if afterKey { afterKey = false; return }
+        if let last = needsComma.last {
+            if last { bytes.append(44) }
+            needsComma[needsComma.count - 1] = true
+            newline()
+        }
+    }
+
+    public mutating func beginObject() { beforeValue(); bytes.append(123); indent += 1; needsComma.append(false) }
+    public mutating func endObject() {
+        let had = needsComma.removeLast()
+        indent -= 1
+        if had { newline() }
+        bytes.append(125)
+    }
+    public mutating func beginArray() { beforeValue(); bytes.append(91); indent += 1; needsComma.append(false) }
+    public mutating func endArray() {
+        let had = needsComma.removeLast()
+        indent -= 1
+        if had { newline() }
+        bytes.append(93)
+    }
+
+    public mutating func key(_ k: String) {
+        beforeValue()
+        writeString(k)
+        bytes.append(58)
+        if pretty { bytes.append(32) }
+        afterKey = true
+    }
+
+    public mutating func value(_ s: String) { beforeValue(); writeString(s) }
+    public mutating func value(_ s: String?) { if let s { value(s) } else { null() } }
+    public mutating func value(_ i: Int) { beforeValue(); bytes.append(contentsOf: String(i).utf8) }
+    public mutating func value(_ i: Int?) { if let i { value(i) } else { null() } }
+    public mutating func value(_ b: Bool) { beforeValue(); if b { raw("true") } else { raw("false") } }
+    public mutating func value(_ d: Double) {
+        beforeValue()
+        if d.isFinite && d == d.rounded() && abs(d) < 1e15 { bytes.append(contentsOf: String(Int(d)).utf8) }
+        else if d.isFinite { bytes.append(contentsOf: String(d).utf8) } else { raw("null") }
+    }
+    public mutating func null() { beforeValue(); raw("null") }
+
+    public mutating func field(_ k: String, _ v: String) { key(k); value(v) }
+    public mutating func field(_ k: String, _ v: String?) { key(k); value(v) }
+    public mutating func field(_ k: String, _ v: Int) { key(k); value(v) }
+    public mutating func field(_ k: String, _ v: Int?) { key(k); value(v) }
+    public mutating func field(_ k: String, _ v: Bool) { key(k); value(v) }
+    public mutating func field(_ k: String, _ v: [String]) {
+        key(k)
+        if v.isEmpty { beforeValue(); raw("[]"); return }
+        beginArray(); for s in v { value(s) }; endArray()
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func writeString(_ s: String) {
+        // C1 controls and bidi overrides are valid JSON but are never written raw.
+        if !TextSafety_isCleanUTF8(s) {
+            bytes.append(34)
+            for c in s.unicodeScalars {
+                if c.value < 0x80 { escapeASCII(UInt8(c.value)) }
+                else if needsUnicodeEscape(c.value) { escapeU(c.value) }
+                else { bytes.append(contentsOf: String(c).utf8) }
+            }
+            bytes.append(34)
+            return
+        }
+        bytes.append(34)
+        for u in s.utf8 { escapeASCII(u) }
+        bytes.append(34)
+    }
+
+    @inline(__always)
+    private mutating func escapeASCII(_ u: UInt8) {
+        switch u {
+        case 34: bytes.append(92); bytes.append(34)
+        case 92: bytes.append(92); bytes.append(92)
+        case 10: bytes.append(92); bytes.append(110)
+        case 13: bytes.append(92); bytes.append(114)
+        case 9: bytes.append(92); bytes.append(116)
+        case 0..<0x20, 0x7F: escapeU(UInt32(u))
+        case 60, 62, 38:
+            if htmlSafe { escapeU(UInt32(u)) } else { bytes.append(u) }
+        default: bytes.append(u)
+        }
+    }
+
+    private mutating func escapeU(_ v: UInt32) {
+        bytes.append(92); bytes.append(117)
+        bytes.append(Self.hexDigits[Int((v >> 12) & 0xF)])
+        bytes.append(Self.hexDigits[Int((v >> 8) & 0xF)])
+        bytes.append(Self.hexDigits[Int((v >> 4) & 0xF)])
+        bytes.append(Self.hexDigits[Int(v & 0xF)])
+    }
+}
+
+@inline(__always)
+func needsUnicodeEscape(_ v: UInt32) -> Bool {
+    (v >= 0x80 && v < 0xA0) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+        || v == 0x200E || v == 0x200F || v == 0x061C || v == 0x2028 || v == 0x2029
+}
+
+@inline(__always)
+func TextSafety_isCleanUTF8(_ s: String) -> Bool {
+    for u in s.utf8 where u >= 0xC2 {
+        for c in s.unicodeScalars where needsUnicodeEscape(c.value) { return false }
+        return true
+    }
+    return true
+}
