@@ -50,7 +50,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(
-            name: "PortolanCoreTests", dependencies: ["PortolanCore"],
+            name: "PortolanCoreTests", dependencies: ["PortolanCore", "PortolanReport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PortolanReportTests", dependencies: ["PortolanReport", "PortolanCore"],
             exclude: ["Golden"]),

@@ -24,7 +24,7 @@ struct Portolan: ParsableCommand {
         Problems inside files never change the exit code.
         """,
         version: portolanVersion,
-        subcommands: [Explore.self, Inventory.self],
+        subcommands: [Explore.self, Report.self, Inventory.self],
         defaultSubcommand: Explore.self)
 }
 
@@ -139,5 +139,26 @@ enum Main {
             }
             Portolan.exit(withError: error)
         }
+    }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a report of the route graph and findings.")
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Report format.")
+    var format: String = "json"
+
+    @Option(name: [.customShort("o"), .long], help: "Write to this file (- for standard output).")
+    var output: String = "-"
+
+    func run() throws {
+        let inputs = try input.load()
+        let graph = RouteGraph.build(ResourceStore(inputs))
+        let estate = Estate(inputs: inputs, graph: graph, findings: graph.processorFindings,
+                            now: Date().timeIntervalSince1970, nowIsFixed: false)
+        writeStdout(JSONReport.render(estate, version: portolanVersion))
     }
 }

@@ -1,0 +1,21 @@
+extension RouteGraph {
+    /// The processors, in order. Services and certificate sources come first so that route
+    /// processors can resolve backends and TLS secrets.
+    public static func processors() -> [GraphProcessor] {
+        [
+            CoreProcessor(),
+            CertManagerProcessor(),
+            IngressProcessor(),
+            TraefikProcessor(),
+            ContourProcessor(),
+            GatewayAPIProcessor(),
+        ]
+    }
+
+    /// Builds the route graph of a store with a controller profile.
+    public static func build(_ store: ResourceStore, profile: ControllerProfile = ControllerProfile()) -> RouteGraph {
+        let builder = GraphBuilder(store: store, profile: profile)
+        for p in processors() { p.run(builder) }
+        return builder.finish()
+    }
+}

@@ -1,0 +1,317 @@
+/// A step of graph building: one per API family (Contour's DAG processors).
+public protocol GraphProcessor {
+    func run(_ builder: GraphBuilder)
+}
+
+/// Shared state while the processors run over the read-only store.
+public final class GraphBuilder {
+    public let store: ResourceStore
+    public let profile: ControllerProfile
+
+    public var routes: [Route] = []
+    public var certificates: [CertificateInfo] = []
+    public var services: [NamespacedName: ServiceInfo] = [:]
+    /// Findings that processors observe while building (broken references, rejected backends...).
+    public var findings: [Finding] = []
+    /// Objects that are skipped or degraded in a way no rule covers.
+    public var problems: [Problem] = []
+    /// Traefik: per controller (instance), the secrets loaded into its TLS store.
+    public var traefikStores: [String: TraefikStore] = [:]
+    /// Controllers that are present in the estate (by IngressClass, GatewayClass, CRDs).
+    public var presentControllers: Set<String> = []
+
+    public struct TraefikStore: Sendable {
+        public var secrets: [NamespacedName: SourceLocation] = [:]
+        public var defaultCertificate: NamespacedName?
+        public init() {}
+    }
+
+    public init(store: ResourceStore, profile: ControllerProfile) {
+        self.store = store
+        self.profile = profile
+    }
+
+    // MARK: Helpers for processors
+
+    public func addTraefikStoreSecret(_ controller: String, _ secret: NamespacedName, at: SourceLocation, isDefault: Bool = false) {
+        var s = traefikStores[controller] ?? TraefikStore()
+        if s.secrets[secret] == nil { s.secrets[secret] = at }
+        if isDefault { s.defaultCertificate = secret }
+        traefikStores[controller] = s
+    }
+
+    public func add(_ route: Route) { routes.append(route) }
+
+    public func add(_ certificate: CertificateInfo) { certificates.append(certificate) }
+
+    public func report(_ finding: Finding) { findings.append(finding) }
+
+    public func problem(_ at: SourceLocation, _ message: String) { problems.append(Problem(at, message)) }
+
+    /// Resolves a Service backend: the Service must exist and have the port (number or name).
+    /// `rejection` is checked first: the controller refuses the reference whatever exists.
+    public func serviceBackend(namespace: String, name: String, port: String, weight: Int? = nil,
+                               source: SourceLocation, rejection: BackendIssue? = nil,
+                               externalNameAllowed: Bool = true, controllerName: String = "") -> Backend {
+        var b = Backend(kind: "Service", namespace: namespace, name: name, port: port, weight: weight, source: source)
+        if let rejection {
+            b.issue = rejection
+            return b
+        }
+        guard let svc = services[NamespacedName(namespace, name)] else {
+            b.issue = .serviceMissing
+            return b
+        }
+        if svc.type == "ExternalName" {
+            if !externalNameAllowed {
+                b.issue = .rejected(rule: "backend-reference-rejected",
+                                    reason: "\(namespace)/\(name) is an ExternalName Service, which \(controllerName) is not configured to allow")
+                return b
+            }
+            // ExternalName services may have no ports at all.
+            if svc.ports.isEmpty || port.isEmpty || svc.port(port) != nil { b.resolved = true; return b }
+        }
+        if port.isEmpty {
+            b.resolved = svc.ports.count == 1
+            if !b.resolved { b.issue = .portMissing }
+            return b
+        }
+        if svc.port(port) != nil {
+            b.resolved = true
+        } else {
+            b.issue = .portMissing
+        }
+        return b
+    }
+
+    // MARK: Finishing
+
+    /// Sorts, makes ids unique, and computes hosts and certificate coverage.
+    public func finish(processorsRan: [String] = []) -> RouteGraph {
+        // Unique ids: a second object with the same id (another API group) gets its group appended.
+        var seen = Set<String>()
+        for i in routes.indices {
+            if seen.contains(routes[i].id) {
+                let base = routes[i].id + "~" + routes[i].resource.group
+                var id = base, n = 2
+                while seen.contains(id) { id = base + "~\(n)"; n += 1 }
+                routes[i].id = id
+            }
+            seen.insert(routes[i].id)
+        }
+        routes.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        var certSeen = Set<String>()
+        var certs: [CertificateInfo] = []
+        for c in certificates.sorted(by: { $0.id < $1.id }) where !certSeen.contains(c.id) {
+            certSeen.insert(c.id)
+            certs.append(c)
+        }
+        certificates = certs
+        var coverage = CoverageComputer(routes: routes, certificates: certificates, traefikStores: traefikStores)
+        let hosts = coverage.hosts()
+        return RouteGraph(store: store, profile: profile, routes: routes, hosts: hosts,
+                          services: services.values.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) },
+                          certificates: certificates, findings: findings, problems: problems.sorted(),
+                          usedCertificates: coverage.used, traefikStores: traefikStores)
+    }
+}
+
+/// The built graph: hosts → routes → services → certificates.
+public final class RouteGraph: @unchecked Sendable {
+    public let store: ResourceStore
+    public let profile: ControllerProfile
+    public let routes: [Route]
+    public let hosts: [Host]
+    public let services: [ServiceInfo]
+    public let certificates: [CertificateInfo]
+    /// Findings observed by the processors (the analysis adds the rest).
+    public let processorFindings: [Finding]
+    /// Objects skipped or degraded while building.
+    public let problems: [Problem]
+    /// Certificate ids that some route can present.
+    public let usedCertificates: Set<String>
+    public let traefikStores: [String: GraphBuilder.TraefikStore]
+
+    public let routeIndex: [String: Int]
+    public let hostIndex: [String: Int]
+    public let certificateIndex: [String: Int]
+
+    init(store: ResourceStore, profile: ControllerProfile, routes: [Route], hosts: [Host], services: [ServiceInfo],
+         certificates: [CertificateInfo], findings: [Finding], problems: [Problem], usedCertificates: Set<String>,
+         traefikStores: [String: GraphBuilder.TraefikStore]) {
+        self.store = store; self.profile = profile; self.routes = routes; self.hosts = hosts; self.services = services
+        self.certificates = certificates; self.processorFindings = findings; self.problems = problems
+        self.usedCertificates = usedCertificates; self.traefikStores = traefikStores
+        var ri: [String: Int] = [:]; ri.reserveCapacity(routes.count)
+        for (i, r) in routes.enumerated() { ri[r.id] = i }
+        var hi: [String: Int] = [:]; hi.reserveCapacity(hosts.count)
+        for (i, h) in hosts.enumerated() { hi[h.name] = i }
+        var ci: [String: Int] = [:]
+        for (i, c) in certificates.enumerated() { ci[c.id] = i }
+        routeIndex = ri; hostIndex = hi; certificateIndex = ci
+    }
+
+    public func route(_ id: String) -> Route? { routeIndex[id].map { routes[$0] } }
+    public func host(_ name: String) -> Host? { hostIndex[name].map { hosts[$0] } }
+    public func certificate(_ id: String) -> CertificateInfo? { certificateIndex[id].map { certificates[$0] } }
+    public func service(_ ns: String, _ name: String) -> ServiceInfo? {
+        services.first { $0.namespace == ns && $0.name == name }
+    }
+
+    /// Hosts a resource routes (for findings).
+    public func hosts(of ref: ObjectRef) -> [String] {
+        var out = Set<String>()
+        for r in routes where r.resource == ref { out.formUnion(r.hosts) }
+        return out.sorted()
+    }
+}
+
+/// Computes each host's TLS state and which certificates cover it.
+struct CoverageComputer {
+    let routes: [Route]
+    let certificates: [CertificateInfo]
+    let traefikStores: [String: GraphBuilder.TraefikStore]
+    private(set) var used = Set<String>()
+
+    private var bySecret: [NamespacedName: [Int]] = [:]
+    private var acmeByRoute: [ObjectRef: [Int]] = [:]
+    /// Per Traefik controller: index of every certificate in its store.
+    private var storeIndex: [String: NameIndex] = [:]
+    private var storeCounts: [String: Int] = [:]
+
+    init(routes: [Route], certificates: [CertificateInfo], traefikStores: [String: GraphBuilder.TraefikStore]) {
+        self.routes = routes
+        self.certificates = certificates
+        self.traefikStores = traefikStores
+        for (i, c) in certificates.enumerated() {
+            if let s = c.secret { bySecret[s, default: []].append(i) }
+            if c.origin == .traefikACME { acmeByRoute[c.resource, default: []].append(i) }
+        }
+        // A Traefik store holds the certificates of every secret loaded into it, and every ACME certificate
+        // obtained by its routes.
+        var acmeByController: [String: [Int]] = [:]
+        for r in routes where r.controller.hasPrefix("traefik") && r.tls.resolver != nil {
+            for i in acmeByRoute[r.resource] ?? [] { acmeByController[r.controller, default: []].append(i) }
+        }
+        for (controller, store) in traefikStores {
+            var idx = NameIndex()
+            var n = 0
+            for secret in store.secrets.keys {
+                for i in bySecret[secret] ?? [] { idx.add(i, names: certificates[i].dnsNames); used.insert(certificates[i].id); n += 1 }
+            }
+            for i in Set(acmeByController[controller] ?? []) { idx.add(i, names: certificates[i].dnsNames); n += 1 }
+            storeIndex[controller] = idx
+            storeCounts[controller] = n
+        }
+        for (controller, ids) in acmeByController where traefikStores[controller] == nil {
+            var idx = NameIndex()
+            for i in Set(ids) { idx.add(i, names: certificates[i].dnsNames) }
+            storeIndex[controller] = idx
+            storeCounts[controller] = Set(ids).count
+        }
+    }
+
+    /// Contour and Gateway API only use Secrets of type kubernetes.io/tls.
+    private func requiresTLSType(_ r: Route) -> Bool {
+        r.provider == .contour || r.provider == .gatewayAPI || r.controller == "contour"
+    }
+
+    mutating func candidates(for route: Route, host: String) -> [CoverageCandidate] {
+        var out: [CoverageCandidate] = []
+        let isTraefik = route.controller.hasPrefix("traefik")
+        func consider(_ i: Int, secret: NamespacedName?) {
+            let c = certificates[i]
+            used.insert(c.id)
+            if c.origin == .secret, requiresTLSType(route), c.secretType != "kubernetes.io/tls" {
+                out.append(CoverageCandidate(certificate: c.id, secret: secret, covers: false,
+                    reason: "Secret type is \(c.secretType ?? "Opaque"); \(route.controller) needs kubernetes.io/tls", route: route.id))
+                return
+            }
+            if host == "*" {
+                out.append(CoverageCandidate(certificate: c.id, secret: secret, covers: true,
+                                             reason: "presented for any name (catch-all route)", route: route.id))
+                return
+            }
+            let how = c.dnsNames.lazy.compactMap { HostNames.covers(certName: $0, host: host) }.first
+            out.append(CoverageCandidate(certificate: c.id, secret: secret, covers: how != nil,
+                reason: how ?? HostNames.explainMiss(names: c.dnsNames, commonName: c.commonName, host: host), route: route.id))
+        }
+        if let secret = route.tls.secret {
+            let list = bySecret[secret] ?? []
+            if list.isEmpty {
+                out.append(CoverageCandidate(certificate: nil, secret: secret, covers: false,
+                    reason: "secret \(secret.description) is produced by nothing in the input (no Secret, Certificate or shim)",
+                    route: route.id))
+            }
+            for i in list { consider(i, secret: secret) }
+        }
+        if route.tls.resolver != nil {
+            for i in acmeByRoute[route.resource] ?? [] { consider(i, secret: nil) }
+        }
+        if isTraefik, let idx = storeIndex[route.controller] {
+            // Traefik picks by SNI from every certificate in the store.
+            let already = Set(out.compactMap { $0.certificate })
+            for i in idx.covering(host) where !already.contains(certificates[i].id) {
+                let how = certificates[i].dnsNames.lazy.compactMap { HostNames.covers(certName: $0, host: host) }.first ?? "exact"
+                used.insert(certificates[i].id)
+                out.append(CoverageCandidate(certificate: certificates[i].id, secret: certificates[i].secret, covers: true,
+                    reason: "\(how), selected by SNI from \(route.controller)'s TLS store", route: route.id))
+            }
+            if let def = traefikStores[route.controller]?.defaultCertificate, !out.contains(where: { $0.covers }) {
+                for i in bySecret[def] ?? [] where !out.contains(where: { $0.certificate == certificates[i].id }) {
+                    let c = certificates[i]
+                    let how = c.dnsNames.lazy.compactMap { HostNames.covers(certName: $0, host: host) }.first
+                    used.insert(c.id)
+                    out.append(CoverageCandidate(certificate: c.id, secret: def, covers: how != nil,
+                        reason: how.map { "\($0), the TLS store's default certificate" }
+                            ?? "the TLS store's default certificate, but " + HostNames.explainMiss(names: c.dnsNames, commonName: c.commonName, host: host),
+                        route: route.id))
+                }
+            }
+        }
+        if route.tls.secret == nil && route.tls.resolver == nil && out.isEmpty {
+            out.append(CoverageCandidate(certificate: nil, secret: nil, covers: false,
+                reason: isTraefik ? "no certificate in \(route.controller)'s TLS store covers it (\(storeCounts[route.controller] ?? 0) certificates); Traefik serves its default certificate"
+                                  : "no secret named: the controller's default certificate is served",
+                route: route.id))
+        }
+        return out
+    }
+
+    mutating func hosts() -> [Host] {
+        var byName: [String: [Int]] = [:]
+        for (i, r) in routes.enumerated() {
+            for h in r.hosts { byName[h, default: []].append(i) }
+        }
+        var out: [Host] = []
+        out.reserveCapacity(byName.count)
+        for (name, idx) in byName {
+            var providers = Set<Provider>(), controllers = Set<String>()
+            var found: [CoverageCandidate] = []
+            var terminating = false, passthrough = false
+            for i in idx {
+                let r = routes[i]
+                providers.insert(r.provider)
+                controllers.formUnion(r.controllers)
+                if r.terminatesTLS {
+                    terminating = true
+                    found += candidates(for: r, host: name)
+                } else if r.tls.enabled && r.tls.passthrough {
+                    passthrough = true
+                }
+            }
+            // One entry per certificate (the first route that brought it), keeping missing secrets apart.
+            var seen = Set<String>()
+            let candidates = found.filter { c in
+                let key = (c.certificate ?? "") + "|" + (c.secret?.description ?? "") + (c.certificate == nil ? "|" + c.route : "")
+                return seen.insert(key).inserted
+            }
+            let covering = Array(Set(candidates.filter { $0.covers }.compactMap { $0.certificate })).sorted()
+            let tls: HostTLS = terminating ? (covering.isEmpty ? .uncovered : .covered) : (passthrough ? .passthrough : .none)
+            out.append(Host(name: name, routes: idx.map { routes[$0].id }, providers: providers.sorted(),
+                            controllers: controllers.sorted(), tls: tls, certificates: covering, candidates: candidates))
+        }
+        out.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return out
+    }
+}

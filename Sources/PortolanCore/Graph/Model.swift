@@ -1,0 +1,244 @@
+/// The API family a route comes from.
+public enum Provider: String, Sendable, CaseIterable, Hashable, Comparable {
+    case ingress
+    case traefik
+    case contour
+    case gatewayAPI = "gateway-api"
+
+    public static func < (a: Provider, b: Provider) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// TLS of one route (or of the listener it is attached to).
+public struct RouteTLS: Sendable, Hashable {
+    /// TLS is terminated (or passed through) for this route.
+    public var enabled: Bool
+    /// The secret the route or listener names (namespace/name), if any.
+    public var secret: NamespacedName?
+    /// Where the secret is named.
+    public var secretSource: SourceLocation?
+    /// Traefik ACME certResolver.
+    public var resolver: String?
+    /// Traefik `tls.domains` (main and sans) for the resolver.
+    public var domains: [String]
+    /// TLS is not terminated by the proxy.
+    public var passthrough: Bool
+
+    public init(enabled: Bool = false, secret: NamespacedName? = nil, secretSource: SourceLocation? = nil,
+                resolver: String? = nil, domains: [String] = [], passthrough: Bool = false) {
+        self.enabled = enabled; self.secret = secret; self.secretSource = secretSource
+        self.resolver = resolver; self.domains = domains; self.passthrough = passthrough
+    }
+
+    public static let off = RouteTLS()
+}
+
+/// Why a backend does not resolve.
+public enum BackendIssue: Sendable, Hashable {
+    case serviceMissing
+    case portMissing
+    /// The controller refuses the reference (cross-namespace, ExternalName, missing ReferenceGrant...).
+    case rejected(rule: String, reason: String)
+    /// A TraefikService or other indirection that is not in the input.
+    case referenceMissing
+}
+
+/// One backend of a route: normally a Service and port.
+public struct Backend: Sendable, Hashable {
+    /// `Service`, `TraefikService`, or the kind of an Ingress `resource` backend.
+    public var kind: String
+    public var group: String
+    public var namespace: String
+    public var name: String
+    /// The port as written (number or name), "" when none.
+    public var port: String
+    public var weight: Int?
+    public var resolved: Bool
+    public var issue: BackendIssue?
+    /// Where the backend is written.
+    public var source: SourceLocation
+    /// The chain it was reached through, e.g. "TraefikService shop/canary".
+    public var via: String?
+
+    public init(kind: String = "Service", group: String = "", namespace: String, name: String, port: String,
+                weight: Int? = nil, resolved: Bool = false, issue: BackendIssue? = nil, source: SourceLocation, via: String? = nil) {
+        self.kind = kind; self.group = group; self.namespace = namespace; self.name = name; self.port = port
+        self.weight = weight; self.resolved = resolved; self.issue = issue; self.source = source; self.via = via
+    }
+
+    public var display: String {
+        port.isEmpty ? "\(namespace)/\(name)" : "\(namespace)/\(name):\(port)"
+    }
+}
+
+/// One declared route: a host set and one path match leading to backends.
+public struct Route: Sendable {
+    /// `provider/Kind/namespace/name#R.M` (+ `@Gateway/ns/name/listener` for Gateway API; `#default` for an Ingress default backend).
+    public var id: String
+    public var provider: Provider
+    /// The controller that serves it (the first of `controllers`).
+    public var controller: String
+    /// Every controller that accepts the object (two for a doubly served Ingress).
+    public var controllers: [String]
+    public var kind: String
+    public var apiVersion: String
+    public var namespace: String
+    public var name: String
+    public var resource: ObjectRef
+    /// Hostnames that reach this route; `*` for a catch-all.
+    public var hosts: [String]
+    /// Where each host is written (for findings).
+    public var hostSources: [String: SourceLocation]
+    public var path: String
+    /// Prefix, Exact, ImplementationSpecific, PathPrefix, RegularExpression, Regexp... (as the API calls it).
+    public var pathType: String
+    /// The match as written (Traefik rule) or described.
+    public var match: String
+    public var tls: RouteTLS
+    public var backends: [Backend]
+    /// The resource's first line.
+    public var source: SourceLocation
+    /// The field that defines this match (rule, path, condition).
+    public var matchSource: SourceLocation
+    /// Traefik entry points; Gateway listener protocol ports...
+    public var entryPoints: [String]
+    public var priority: Int?
+    /// For Gateway API: `Gateway/ns/name/listener` (or ListenerSet) the route is attached to.
+    public var parent: String?
+    /// `http`, `tcp`, `udp`, `tls`, `grpc`.
+    public var layer: String
+    /// Middlewares/filters applied, as `ns/name` or filter type.
+    public var middlewares: [String]
+    /// Rule index R and match index M.
+    public var ruleIndex: Int
+    public var matchIndex: Int
+
+    public init(provider: Provider, resource: Resource, ruleIndex: Int, matchIndex: Int, idSuffix: String? = nil,
+                hosts: [String], path: String, pathType: String, match: String, tls: RouteTLS, backends: [Backend],
+                controllers: [String], matchSource: SourceLocation, layer: String = "http") {
+        self.provider = provider
+        self.kind = resource.kind
+        self.apiVersion = resource.apiVersion
+        self.namespace = resource.namespace
+        self.name = resource.name
+        self.resource = resource.ref
+        self.ruleIndex = ruleIndex
+        self.matchIndex = matchIndex
+        self.id = "\(provider.rawValue)/\(resource.kind)/\(resource.namespace)/\(resource.name)#" + (idSuffix ?? "\(ruleIndex).\(matchIndex)")
+        self.hosts = hosts
+        self.hostSources = [:]
+        self.path = path
+        self.pathType = pathType
+        self.match = match
+        self.tls = tls
+        self.backends = backends
+        self.controllers = controllers.isEmpty ? ["unknown"] : controllers
+        self.controller = self.controllers[0]
+        self.source = resource.source
+        self.matchSource = matchSource
+        self.entryPoints = []
+        self.priority = nil
+        self.parent = nil
+        self.layer = layer
+        self.middlewares = []
+    }
+
+    /// TLS is terminated by the proxy for this route.
+    public var terminatesTLS: Bool { tls.enabled && !tls.passthrough }
+}
+
+/// Where a certificate comes from.
+public enum CertificateOrigin: String, Sendable, CaseIterable, Hashable {
+    case certificate
+    case ingressShim = "ingress-shim"
+    case gatewayShim = "gateway-shim"
+    case secret
+    case traefikACME = "traefik-acme"
+}
+
+/// A certificate that can be presented: declared (cert-manager), implied (shims, Traefik ACME) or parsed (Secret PEM).
+public struct CertificateInfo: Sendable, Hashable {
+    public var id: String
+    public var origin: CertificateOrigin
+    public var namespace: String
+    public var name: String
+    /// The Secret it is stored in (nil for Traefik ACME).
+    public var secretName: String?
+    /// Names clients accept (never the CN).
+    public var dnsNames: [String]
+    public var ipAddresses: [String]
+    public var commonName: String?
+    public var notBefore: Double?
+    public var notAfter: Double?
+    /// `ClusterIssuer/name`, `Issuer/name` (cert-manager), the PEM issuer DN, or `certResolver/name`.
+    public var issuer: String?
+    public var issuerKind: String?
+    public var issuerName: String?
+    public var issuerGroup: String?
+    public var source: SourceLocation
+    /// The object that defines it (Certificate, Ingress, Gateway, Secret, IngressRoute).
+    public var resource: ObjectRef
+    /// For Secrets: the Secret type (Contour and Gateway API need kubernetes.io/tls).
+    public var secretType: String?
+
+    public init(origin: CertificateOrigin, namespace: String, name: String, secretName: String?, dnsNames: [String],
+                source: SourceLocation, resource: ObjectRef) {
+        self.id = "\(origin.rawValue)/\(namespace)/\(name)"
+        self.origin = origin; self.namespace = namespace; self.name = name; self.secretName = secretName
+        self.dnsNames = dnsNames; self.ipAddresses = []; self.commonName = nil; self.notBefore = nil; self.notAfter = nil
+        self.issuer = nil; self.issuerKind = nil; self.issuerName = nil; self.issuerGroup = nil
+        self.source = source; self.resource = resource; self.secretType = nil
+    }
+
+    public var secret: NamespacedName? { secretName.map { NamespacedName(namespace, $0) } }
+}
+
+public struct ServicePort: Sendable, Hashable {
+    public var name: String?
+    public var port: Int
+    public var targetPort: String?
+    public var protocolName: String
+}
+
+public struct ServiceInfo: Sendable, Hashable {
+    public var namespace: String
+    public var name: String
+    public var type: String
+    public var externalName: String?
+    public var ports: [ServicePort]
+    public var source: SourceLocation
+
+    public func port(_ written: String) -> ServicePort? {
+        if let n = Int(written) { return ports.first { $0.port == n } }
+        return ports.first { $0.name == written }
+    }
+}
+
+/// TLS state of a host.
+public enum HostTLS: String, Sendable, Hashable, CaseIterable {
+    case covered, uncovered, passthrough, none
+}
+
+/// Why a candidate certificate does or does not cover a host.
+public struct CoverageCandidate: Sendable, Hashable {
+    /// The certificate id, or nil when the secret is produced by nothing.
+    public var certificate: String?
+    /// The secret the route named, when that is how the candidate was found.
+    public var secret: NamespacedName?
+    public var covers: Bool
+    /// How it covers (`exact`, `wildcard *.example.com`) or why it misses.
+    public var reason: String
+    /// The route whose TLS brought this candidate in.
+    public var route: String
+}
+
+public struct Host: Sendable {
+    public var name: String
+    public var routes: [String]
+    public var providers: [Provider]
+    public var controllers: [String]
+    public var tls: HostTLS
+    /// Certificates that cover the host.
+    public var certificates: [String]
+    /// Every candidate considered, covering or not.
+    public var candidates: [CoverageCandidate]
+}

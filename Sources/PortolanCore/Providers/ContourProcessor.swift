@@ -1,0 +1,4 @@
+/// Placeholder until the Contour processor lands.
+struct ContourProcessor: GraphProcessor {
+    func run(_ b: GraphBuilder) {}
+}

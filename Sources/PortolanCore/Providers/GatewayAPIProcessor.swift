@@ -1,0 +1,4 @@
+/// Placeholder until the GatewayAPI processor lands.
+struct GatewayAPIProcessor: GraphProcessor {
+    func run(_ b: GraphBuilder) {}
+}

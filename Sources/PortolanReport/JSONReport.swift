@@ -1,0 +1,242 @@
+import PortolanCore
+
+/// The JSON report: the machine interface described in `contract/report-json.md`.
+public enum JSONReport {
+    public static let schemaVersion = 1
+
+    public static func render(_ e: Estate, version: String, htmlSafe: Bool = false) -> String {
+        var w = JSONWriter(htmlSafe: htmlSafe)
+        write(e, version: version, to: &w)
+        return w.string + "\n"
+    }
+
+    public static func write(_ e: Estate, version: String, to w: inout JSONWriter) {
+        let g = e.graph
+        w.beginObject()
+        w.field("schemaVersion", schemaVersion)
+        w.key("generator")
+        w.beginObject()
+        w.field("name", "portolan")
+        w.field("version", version)
+        w.endObject()
+        if e.nowIsFixed {
+            w.field("now", UTCDate.rfc3339(e.now))
+        }
+        w.key("assumptions")
+        writeAssumptions(g.profile, to: &w)
+        w.key("inputs")
+        var inputs = e.inputs
+        inputs.problems = e.problems
+        InventoryReport.writeInputs(inputs, to: &w)
+
+        w.key("hosts")
+        w.beginArray()
+        for h in g.hosts {
+            w.beginObject()
+            w.field("name", h.name)
+            w.field("routes", h.routes)
+            w.field("providers", h.providers.map(\.rawValue))
+            w.field("controllers", h.controllers)
+            w.field("tls", h.tls.rawValue)
+            w.field("certificates", h.certificates)
+            if !h.candidates.isEmpty {
+                w.key("candidates")
+                w.beginArray()
+                for c in h.candidates {
+                    w.beginObject()
+                    w.field("certificate", c.certificate)
+                    w.field("secret", c.secret?.description)
+                    w.field("covers", c.covers)
+                    w.field("reason", c.reason)
+                    w.field("route", c.route)
+                    w.endObject()
+                }
+                w.endArray()
+            }
+            w.endObject()
+        }
+        w.endArray()
+
+        w.key("routes")
+        w.beginArray()
+        for r in g.routes { writeRoute(r, to: &w) }
+        w.endArray()
+
+        w.key("services")
+        w.beginArray()
+        for s in g.services {
+            w.beginObject()
+            w.field("namespace", s.namespace)
+            w.field("name", s.name)
+            w.field("type", s.type)
+            if let x = s.externalName { w.field("externalName", x) }
+            w.key("ports")
+            w.beginArray()
+            for p in s.ports {
+                w.beginObject()
+                w.field("name", p.name)
+                w.field("port", p.port)
+                w.field("targetPort", p.targetPort)
+                w.field("protocol", p.protocolName)
+                w.endObject()
+            }
+            w.endArray()
+            writeSource(s.source, to: &w)
+            w.endObject()
+        }
+        w.endArray()
+
+        w.key("certificates")
+        w.beginArray()
+        for c in g.certificates {
+            w.beginObject()
+            w.field("id", c.id)
+            w.field("origin", c.origin.rawValue)
+            w.field("namespace", c.namespace)
+            w.field("name", c.name)
+            w.field("secretName", c.secretName)
+            w.field("dnsNames", c.dnsNames)
+            if !c.ipAddresses.isEmpty { w.field("ipAddresses", c.ipAddresses) }
+            if let cn = c.commonName { w.field("commonName", cn) }
+            if let nb = c.notBefore { w.field("notBefore", UTCDate.rfc3339(nb)) }
+            w.field("notAfter", c.notAfter.map(UTCDate.rfc3339))
+            w.field("issuer", c.issuer)
+            w.field("used", g.usedCertificates.contains(c.id))
+            w.key("resource")
+            w.value(c.resource.display)
+            writeSource(c.source, to: &w)
+            w.endObject()
+        }
+        w.endArray()
+
+        w.key("findings")
+        w.beginArray()
+        for f in e.findings { writeFinding(f, to: &w) }
+        w.endArray()
+        w.endObject()
+    }
+
+    public static func writeRoute(_ r: Route, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id", r.id)
+        w.field("provider", r.provider.rawValue)
+        w.field("controller", r.controller)
+        if r.controllers.count > 1 { w.field("controllers", r.controllers) }
+        w.field("kind", r.kind)
+        w.field("apiVersion", r.apiVersion)
+        w.field("namespace", r.namespace)
+        w.field("name", r.name)
+        w.field("hosts", r.hosts)
+        w.field("path", r.path)
+        w.field("pathType", r.pathType)
+        w.field("match", r.match)
+        if let p = r.parent { w.field("parent", p) }
+        if r.layer != "http" { w.field("layer", r.layer) }
+        if !r.entryPoints.isEmpty { w.field("entryPoints", r.entryPoints) }
+        if let p = r.priority { w.field("priority", p) }
+        if !r.middlewares.isEmpty { w.field("middlewares", r.middlewares) }
+        w.key("tls")
+        w.beginObject()
+        w.field("enabled", r.tls.enabled)
+        w.field("secret", r.tls.secret?.description)
+        w.field("resolver", r.tls.resolver)
+        w.field("passthrough", r.tls.passthrough)
+        if !r.tls.domains.isEmpty { w.field("domains", r.tls.domains) }
+        w.endObject()
+        w.key("backends")
+        w.beginArray()
+        for b in r.backends {
+            w.beginObject()
+            w.field("kind", b.kind)
+            w.field("namespace", b.namespace)
+            w.field("name", b.name)
+            w.field("port", b.port)
+            w.field("resolved", b.resolved)
+            if let weight = b.weight { w.field("weight", weight) }
+            if let via = b.via { w.field("via", via) }
+            if let issue = b.issue { w.field("issue", describe(issue)) }
+            w.endObject()
+        }
+        w.endArray()
+        writeSource(r.source, to: &w)
+        w.endObject()
+    }
+
+    public static func describe(_ issue: BackendIssue) -> String {
+        switch issue {
+        case .serviceMissing: return "service-missing"
+        case .portMissing: return "port-missing"
+        case .referenceMissing: return "reference-missing"
+        case .rejected(let rule, let reason): return "\(rule): \(reason)"
+        }
+    }
+
+    public static func writeFinding(_ f: Finding, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("rule", f.rule)
+        w.field("severity", f.severity.rawValue)
+        w.field("message", f.message)
+        w.field("hosts", f.hosts)
+        w.field("resources", f.resources.map(\.display))
+        if let s = f.source {
+            writeSource(s, to: &w)
+        } else {
+            w.key("source"); w.null()
+        }
+        w.endObject()
+    }
+
+    static func writeSource(_ s: SourceLocation, to w: inout JSONWriter) {
+        w.key("source")
+        w.beginObject()
+        w.field("file", s.file)
+        w.field("line", s.line)
+        w.endObject()
+    }
+
+    public static func writeAssumptions(_ p: ControllerProfile, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("traefik")
+        w.beginObject()
+        w.field("tlsEntryPoints", p.traefik.tlsEntryPoints)
+        w.field("defaultEntryPoints", p.traefik.defaultEntryPoints)
+        w.field("allowCrossNamespace", p.traefik.allowCrossNamespace)
+        w.field("allowExternalNameServices", p.traefik.allowExternalNameServices)
+        w.field("version", p.traefik.version)
+        w.field("ingressClass", p.traefik.ingressClass)
+        w.key("instances")
+        w.beginArray()
+        for i in p.traefik.instances {
+            w.beginObject(); w.field("name", i.name); w.field("ingressClass", i.ingressClass); w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        w.key("contour")
+        w.beginObject()
+        w.field("rootNamespaces", p.contour.rootNamespaces)
+        w.field("ingressClass", p.contour.ingressClass)
+        w.field("enableExternalNameService", p.contour.enableExternalNameService)
+        w.field("version", p.contourVersion)
+        w.endObject()
+        w.key("certManager")
+        w.beginObject()
+        w.field("defaultIssuer", p.certManager.defaultIssuer.map { "\(p.certManager.defaultIssuerKind)/\($0)" })
+        w.field("gatewayAPI", p.certManager.gatewayAPI)
+        w.field("version", p.certManagerVersion)
+        w.endObject()
+        w.key("ingressNginx")
+        w.beginObject()
+        w.field("ingressClass", p.ingressNginx.ingressClass)
+        w.field("watchIngressWithoutClass", p.ingressNginx.watchIngressWithoutClass)
+        w.endObject()
+        w.key("gatewayAPI")
+        w.beginObject()
+        w.field("version", p.gatewayAPIVersion)
+        w.endObject()
+        w.key("kubernetes")
+        w.beginObject()
+        w.field("version", p.kubernetesVersion)
+        w.endObject()
+        w.endObject()
+    }
+}
