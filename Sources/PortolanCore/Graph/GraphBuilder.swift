@@ -236,7 +236,10 @@ struct CoverageComputer {
             out.append(CoverageCandidate(certificate: c.id, secret: secret, covers: how != nil,
                 reason: how ?? HostNames.explainMiss(names: c.dnsNames, commonName: c.commonName, host: host), route: route.id))
         }
-        if let secret = route.tls.secret {
+        if let issue = route.tls.secretIssue, let secret = route.tls.secret {
+            out.append(CoverageCandidate(certificate: nil, secret: secret, covers: false, reason: issue, route: route.id))
+        } else if let secret = route.tls.secret {
+            for extra in route.tls.extraSecrets { for i in bySecret[extra] ?? [] { consider(i, secret: extra) } }
             let list = bySecret[secret] ?? []
             if list.isEmpty {
                 out.append(CoverageCandidate(certificate: nil, secret: secret, covers: false,

@@ -22,6 +22,10 @@ public struct RouteTLS: Sendable, Hashable {
     public var domains: [String]
     /// TLS is not terminated by the proxy.
     public var passthrough: Bool
+    /// Further secrets (a Gateway listener with several certificateRefs).
+    public var extraSecrets: [NamespacedName] = []
+    /// Why the controller refuses the named secret (missing ReferenceGrant or TLSCertificateDelegation...).
+    public var secretIssue: String? = nil
 
     public init(enabled: Bool = false, secret: NamespacedName? = nil, secretSource: SourceLocation? = nil,
                 resolver: String? = nil, domains: [String] = [], passthrough: Bool = false) {
