@@ -1,0 +1,69 @@
+import PortolanCore
+
+/// Every report format. `portolan report --format` and the TUI's export share these exporters.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case json, sarif, markdown, html, dot, mermaid, junit, csv
+
+    /// The usual file extension.
+    public var fileExtension: String {
+        switch self {
+        case .json: return "json"
+        case .sarif: return "sarif"
+        case .markdown: return "md"
+        case .html: return "html"
+        case .dot: return "dot"
+        case .mermaid: return "mmd"
+        case .junit: return "xml"
+        case .csv: return "csv"
+        }
+    }
+
+    /// The format a file name implies (`report.md` → markdown), if any.
+    public static func fromExtension(_ path: String) -> ReportFormat? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".sarif") || lower.hasSuffix(".sarif.json") { return .sarif }
+        if lower.hasSuffix(".json") { return .json }
+        if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { return .markdown }
+        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
+        if lower.hasSuffix(".dot") || lower.hasSuffix(".gv") { return .dot }
+        if lower.hasSuffix(".mmd") || lower.hasSuffix(".mermaid") { return .mermaid }
+        if lower.hasSuffix(".xml") { return .junit }
+        if lower.hasSuffix(".csv") { return .csv }
+        return nil
+    }
+
+    public static func parse(_ s: String) -> ReportFormat? {
+        let l = s.lowercased()
+        if l == "md" { return .markdown }
+        if l == "gv" || l == "graphviz" { return .dot }
+        return ReportFormat(rawValue: l)
+    }
+}
+
+public struct ReportOptions: Sendable {
+    /// The generator version written into reports.
+    public var version: String
+    /// JUnit/SARIF: findings at or above this severity fail (nil: none).
+    public var failOn: Severity?
+    public init(version: String, failOn: Severity? = .error) {
+        self.version = version
+        self.failOn = failOn
+    }
+}
+
+public enum Exporters {
+    /// Formats that have an exporter.
+    public static var available: [ReportFormat] { ReportFormat.allCases.filter { renderer($0) != nil } }
+
+    static func renderer(_ f: ReportFormat) -> ((Estate, ReportOptions) -> String)? {
+        switch f {
+        case .json: return { e, o in JSONReport.render(e, version: o.version) }
+        default: return nil
+        }
+    }
+
+    /// Renders a report; nil when the format has no exporter.
+    public static func render(_ f: ReportFormat, _ e: Estate, options: ReportOptions) -> String? {
+        renderer(f).map { $0(e, options) }
+    }
+}
