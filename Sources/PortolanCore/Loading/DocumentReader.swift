@@ -24,7 +24,7 @@ enum DocumentReader {
             }
         }
         for issue in parsed.issues {
-            let isSyntax = !issue.message.hasPrefix("duplicate key")
+            let isSyntax = !issue.message.hasPrefix("duplicate key") && !issue.message.hasPrefix("not valid UTF-8")
             out.problems.append(Problem(file: file, line: issue.line, column: issue.column,
                                         message: isSyntax ? "not valid YAML: \(issue.message)" : issue.message))
         }

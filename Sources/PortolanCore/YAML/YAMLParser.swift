@@ -64,7 +64,9 @@ public enum YAMLParser {
                 let outcome = builder.run(slice, lineOffset: lineOffset, firstDocument: docIndex)
                 docIndex = outcome.nextDocument
                 guard let errorLine = outcome.errorLine else { break }
-                guard let next = nextDocumentStart(buf, from: offset, afterLine: errorLine - lineOffset) else { break }
+                // Resume at the first separator after the start of the broken document.
+                let after = min(errorLine, outcome.brokenDocumentLine ?? errorLine) - lineOffset
+                guard let next = nextDocumentStart(buf, from: offset, afterLine: max(1, after)) else { break }
                 lineOffset += next.lines
                 offset = next.offset
                 if builder.documents.count >= limits.maxDocuments { break }
@@ -127,7 +129,7 @@ final class TreeBuilder {
         self.limits = limits
     }
 
-    struct Outcome { var errorLine: Int?; var nextDocument: Int }
+    struct Outcome { var errorLine: Int?; var nextDocument: Int; var brokenDocumentLine: Int? = nil }
 
     func run(_ input: UnsafeBufferPointer<UInt8>, lineOffset: Int, firstDocument: Int) -> Outcome {
         var parser = yaml_parser_t()
@@ -171,7 +173,8 @@ final class TreeBuilder {
                 issues.append(YAMLIssue(line: line + lineOffset, column: Int(mark.column) + 1, message: message))
                 frames.removeAll(keepingCapacity: true)
                 pending.removeAll(keepingCapacity: true)
-                return Outcome(errorLine: line + lineOffset, nextDocument: docIndex + (inDocument ? 1 : 0))
+                return Outcome(errorLine: line + lineOffset, nextDocument: docIndex + (inDocument ? 1 : 0),
+                               brokenDocumentLine: inDocument ? docLine : nil)
             }
             defer { yaml_event_delete(&event) }
             let type = event.type

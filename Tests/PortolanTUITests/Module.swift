@@ -1,0 +1,1 @@
+// Tests of the terminal-independent explorer (widgets, state transitions, screens).
