@@ -58,6 +58,7 @@ public enum Exporters {
     static func renderer(_ f: ReportFormat) -> ((Estate, ReportOptions) -> String)? {
         switch f {
         case .json: return { e, o in JSONReport.render(e, version: o.version) }
+        case .sarif: return { e, o in SARIFReport.render(e, options: o) }
         default: return nil
         }
     }

@@ -11,20 +11,23 @@ struct Portolan: ParsableCommand {
         commandName: "portolan",
         abstract: "Explore Kubernetes ingress routing: hosts → routes → services → certificates.",
         discussion: """
-        Reads manifests (files, folders, or - for `kubectl get -o yaml` / `helm template` output on
-        standard input) and shows which controller serves each hostname, with which certificate.
+        Reads manifests (files, folders, or - for standard input) and shows which controller \
+        serves each hostname, and with which certificate.
 
         Examples:
-          portolan Examples                       open the explorer on the bundled demo estate
+          portolan Examples
           kubectl get ingress,svc,secret -A -o yaml | portolan -
-          portolan inventory clusters/prod        count what was read, list problems
-          portolan inventory --format json .      the same as JSON
+          portolan check --fail-on warning clusters/prod
+          portolan report --format sarif -o portolan.sarif .
+          portolan inventory --format json .
+          portolan rules --format markdown
 
-        Exit codes: 0 success; 2 usage error, or no input path could be read at all.
-        Problems inside files never change the exit code.
+        Exit codes: 0 success; 1 `check` found something at or above --fail-on; 2 usage \
+        error, bad configuration, or no input path could be read at all. Problems inside \
+        files never change the exit code.
         """,
         version: portolanVersion,
-        subcommands: [Explore.self, Report.self, Inventory.self],
+        subcommands: [Explore.self, Check.self, Report.self, Inventory.self, Rules.self],
         defaultSubcommand: Explore.self)
 }
 
@@ -59,22 +62,90 @@ struct InputOptions: ParsableArguments {
         return n
     }
 
-    var loadOptions: LoadOptions {
+    func loadOptions(config: PortolanConfig? = nil) -> LoadOptions {
         var o = LoadOptions(paths: paths)
         o.followSymlinks = followSymlinks
         o.maxFileSize = Self.parseSize(maxFileSize) ?? 16 << 20
         o.defaultNamespace = defaultNamespace
+        if let config {
+            o.ignore = config.ignorePaths
+            o.ignoreRoot = config.root ?? "."
+        }
         return o
     }
 
     /// Loads the inputs; prints one stderr line per unreadable path and exits 2 when none could be read.
-    func load() throws -> LoadedInputs {
-        let inputs = Loader.load(loadOptions)
-        for (p, reason) in inputs.unreadablePaths {
-            Stderr.line("portolan: cannot read '\(TextSafety.visible(p))': \(reason)")
-        }
+    func load(config: PortolanConfig? = nil) throws -> LoadedInputs {
+        let inputs = Loader.load(loadOptions(config: config))
+        reportUnreadable(inputs)
         if inputs.allInputsUnreadable { throw ExitCode(2) }
         return inputs
+    }
+
+    func reportUnreadable(_ inputs: LoadedInputs) {
+        for (p, reason) in inputs.unreadablePaths {
+            Stderr.line("portolan: cannot read '\(p)': \(reason)")
+        }
+    }
+}
+
+/// Options for commands that analyse: configuration, time, filters.
+struct AnalysisFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("Configuration file (default: .portolan.yaml in the scanned folder).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("\"Today\" for expiry checks: YYYY-MM-DD or RFC 3339 (default: the clock).", valueName: "date"))
+    var now: String?
+
+    @Option(help: ArgumentHelp("Warn about certificates expiring within this many days (default 21, or the configuration's).", valueName: "days"))
+    var expiryWarning: Int?
+
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Show only this namespace (repeatable).", valueName: "namespace"))
+    var namespace: [String] = []
+
+    @Option(help: ArgumentHelp("Show only this provider: ingress, traefik, contour, gateway-api (repeatable).", valueName: "provider"))
+    var provider: [String] = []
+
+    func validate() throws {
+        if let now, UTCDate.parse(now) == nil {
+            throw ValidationError("--now: '\(now)' is not a date (YYYY-MM-DD or RFC 3339, e.g. 2026-12-01T00:00:00Z)")
+        }
+        for p in provider where Provider(rawValue: p.lowercased()) == nil {
+            throw ValidationError("--provider: '\(p)' is not one of \(Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let d = expiryWarning, d < 0 { throw ValidationError("--expiry-warning must be 0 or more days") }
+    }
+
+    /// Reads the configuration (exit 2 with a clear message when it is bad).
+    func loadConfig(paths: [String]) throws -> PortolanConfig {
+        let file = config ?? PortolanConfig.discover(paths: paths)
+        var c = PortolanConfig()
+        if let file {
+            do { c = try PortolanConfig.load(file: file) } catch {
+                Stderr.line("portolan: bad configuration: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        if let d = expiryWarning { c.expiryWarningDays = d }
+        return c
+    }
+
+    var filter: EstateFilter {
+        EstateFilter(namespaces: Set(namespace), providers: Set(provider.compactMap { Provider(rawValue: $0.lowercased()) }))
+    }
+
+    func options(config: PortolanConfig) -> AnalysisOptions {
+        var o = AnalysisOptions()
+        o.config = config
+        o.now = now.flatMap(UTCDate.parse)
+        return o
+    }
+
+    /// Loads, analyses and filters.
+    func estate(_ input: InputOptions) throws -> Estate {
+        let config = try loadConfig(paths: input.paths)
+        let inputs = try input.load(config: config)
+        return Analyzer.run(inputs, options: options(config: config)).filtered(filter)
     }
 }
 
@@ -88,8 +159,96 @@ func writeStdout(_ s: String) {
     FileHandle.standardOutput.write(Data(s.utf8))
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+/// Colour only on a terminal, and never with NO_COLOR set.
+func useColor(noColorFlag: Bool = false) -> Bool {
+    if noColorFlag { return false }
+    if let v = ProcessInfo.processInfo.environment["NO_COLOR"], !v.isEmpty { return false }
+    return isatty(1) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+}
+
+struct SeverityThreshold: ExpressibleByArgument {
+    var severity: Severity?
+    init?(argument: String) {
+        if argument.lowercased() == "none" { severity = nil; return }
+        guard let s = Severity(rawValue: argument.lowercased()) else { return nil }
+        severity = s
+    }
+    static var allValueStrings: [String] { ["error", "warning", "info", "none"] }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report findings for CI: exit 1 when something is at or above --fail-on.",
+        discussion: "Prints `file:line: severity rule-id: message` lines grouped by host, then a summary line.")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var analysis: AnalysisFlags
+
+    @Option(help: "Fail (exit 1) on findings at or above: error, warning, info, none.")
+    var failOn: SeverityThreshold = SeverityThreshold(argument: "error")!
+
+    @Flag(help: "Never use colour.")
+    var noColor = false
+
+    func run() throws {
+        let estate = try analysis.estate(input)
+        writeStdout(CheckReport.render(estate, failOn: failOn.severity, colors: .init(enabled: useColor(noColorFlag: noColor))))
+        if let t = failOn.severity, estate.findings.contains(where: { $0.severity >= t }) { throw ExitCode(1) }
+    }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a report of the route graph and findings.",
+        discussion: "Formats: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")). Without --format, the extension of -o picks it (default json).")
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var analysis: AnalysisFlags
+
+    @Option(help: "Report format (case-insensitive).")
+    var format: String?
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write to this file (- for standard output).", valueName: "file"))
+    var output: String = "-"
+
+    @Option(help: "JUnit and SARIF: findings at or above this severity count as failures (error, warning, info, none).")
+    var failOn: SeverityThreshold = SeverityThreshold(argument: "error")!
+
+    func validate() throws {
+        if let format, ReportFormat.parse(format) == nil {
+            throw ValidationError("--format: '\(format)' is not one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    var chosenFormat: ReportFormat {
+        if let format, let f = ReportFormat.parse(format) { return f }
+        if output != "-", let f = ReportFormat.fromExtension(output) { return f }
+        return .json
+    }
+
+    func run() throws {
+        let f = chosenFormat
+        guard Exporters.available.contains(f) else {
+            Stderr.line("portolan: the \(f.rawValue) format is not available yet (available: \(Exporters.available.map(\.rawValue).joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
+        let estate = try analysis.estate(input)
+        let text = Exporters.render(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity))!
+        try OutputFile.write(text, to: output)
+    }
+}
+
+/// Reports are written to a temporary file in the same folder and renamed, so no half-written report is left.
+enum OutputFile {
+    static func write(_ text: String, to path: String) throws {
+        if path == "-" { writeStdout(text); return }
+        do {
+            try ReportWriter.writeAtomically(text, to: path)
+        } catch {
+            Stderr.line("portolan: cannot write '\(path)': \(error)")
+            throw ExitCode(2)
+        }
+    }
 }
 
 struct Inventory: ParsableCommand {
@@ -99,7 +258,9 @@ struct Inventory: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: InventoryFormat = .text
+
+    enum InventoryFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() throws {
         let inputs = try input.load()
@@ -110,16 +271,37 @@ struct Inventory: ParsableCommand {
     }
 }
 
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every rule: id, severity, description and fix.")
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: RulesFormat = .text
+
+    enum RulesFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+    func run() throws {
+        switch format {
+        case .text: writeStdout(RulesReport.text())
+        case .json: writeStdout(RulesReport.json())
+        case .markdown: writeStdout(RulesReport.markdown())
+        }
+    }
+}
+
 struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explore",
-        abstract: "Open the terminal explorer (the default command).")
+        abstract: "Open the terminal explorer (the default command). On a non-terminal stdout, prints the check summary.")
 
     @OptionGroup var input: InputOptions
+    @OptionGroup var analysis: AnalysisFlags
+
+    @Flag(help: "Never use colour.")
+    var noColor = false
 
     func run() throws {
-        let inputs = try input.load()
-        writeStdout(InventoryReport.text(inputs))
+        let estate = try analysis.estate(input)
+        writeStdout(CheckReport.render(estate, failOn: nil, colors: .init(enabled: useColor(noColorFlag: noColor))))
     }
 }
 
@@ -139,26 +321,5 @@ enum Main {
             }
             Portolan.exit(withError: error)
         }
-    }
-}
-
-struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Write a report of the route graph and findings.")
-
-    @OptionGroup var input: InputOptions
-
-    @Option(help: "Report format.")
-    var format: String = "json"
-
-    @Option(name: [.customShort("o"), .long], help: "Write to this file (- for standard output).")
-    var output: String = "-"
-
-    func run() throws {
-        let inputs = try input.load()
-        let graph = RouteGraph.build(ResourceStore(inputs))
-        let estate = Estate(inputs: inputs, graph: graph, findings: graph.processorFindings,
-                            now: Date().timeIntervalSince1970, nowIsFixed: false)
-        writeStdout(JSONReport.render(estate, version: portolanVersion))
     }
 }

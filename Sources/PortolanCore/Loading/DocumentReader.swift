@@ -113,6 +113,7 @@ enum DocumentReader {
         var r = Resource(apiVersion: apiVersion, group: group, version: version, kind: kind, namespace: namespace,
                          name: name, source: at, document: document, item: item,
                          node: Kinds.keepsNode(group: group, kind: kind) ? node : nil, secret: nil)
+        r.ignoreAnnotation = meta?["annotations"]?["portolan.dev/ignore"]?.scalarText
         if group.isEmpty && kind == "Secret" {
             r.secret = secretSummary(node, at: at, problems: &out.problems)
         }

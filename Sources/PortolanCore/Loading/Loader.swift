@@ -9,6 +9,9 @@ public struct LoadOptions: Sendable {
     public var yaml = YAMLLimits()
     /// Bytes to use for `-` instead of reading standard input (tests).
     public var stdin: [UInt8]? = nil
+    /// Globs of files not to read (`.portolan.yaml` ignorePaths), relative to `ignoreRoot`.
+    public var ignore: [String] = []
+    public var ignoreRoot: String = "."
     /// Parallel workers; defaults to the number of cores.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     public init(paths: [String] = ["."]) { self.paths = paths.isEmpty ? ["."] : paths }
@@ -44,6 +47,19 @@ public enum Loader {
         var scanner = FileScanner(followSymlinks: options.followSymlinks, maxFileSize: options.maxFileSize)
         scanner.scan(options.paths)
         var inputs = scanner.files
+        if !options.ignore.isEmpty {
+            let root = options.ignoreRoot
+            inputs = inputs.filter { f in
+                guard !f.isStdin else { return true }
+                var rel = f.display
+                if root != "." && !root.isEmpty {
+                    let prefix = root.hasSuffix("/") ? root : root + "/"
+                    guard rel.hasPrefix(prefix) else { return true }
+                    rel.removeFirst(prefix.count)
+                }
+                return !options.ignore.contains { Glob.matches($0, rel) }
+            }
+        }
         inputs.sort { a, b in
             if a.isStdin != b.isStdin { return b.isStdin }
             return a.display.utf8.lexicographicallyPrecedes(b.display.utf8)

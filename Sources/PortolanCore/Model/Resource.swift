@@ -111,6 +111,8 @@ public struct Resource: Sendable {
     public var node: Node?
     /// For Secrets: what is kept instead of the values.
     public var secret: SecretSummary?
+    /// The `portolan.dev/ignore` annotation (kept for every kind, even when the node is not).
+    public var ignoreAnnotation: String? = nil
 
     public var ref: ObjectRef { ObjectRef(group: group, kind: kind, namespace: namespace, name: name) }
     public var namespacedName: NamespacedName { NamespacedName(namespace, name) }

@@ -1,0 +1,677 @@
+/// The analysis rules that read the whole graph (processors report the rest while building).
+struct RuleContext {
+    let graph: RouteGraph
+    let store: ResourceStore
+    let now: Double
+    let expiryWarningDays: Int
+    /// Hosts routed through each object.
+    let hostsByResource: [ObjectRef: [String]]
+    /// Certificates by the secret they produce.
+    let certsBySecret: [NamespacedName: [CertificateInfo]]
+    /// Objects whose cert-manager annotations are ignored (their missing secrets are reported by that rule).
+    var ignoredAnnotationObjects: Set<ObjectRef> = []
+
+    init(graph: RouteGraph, now: Double, expiryWarningDays: Int) {
+        self.graph = graph
+        self.store = graph.store
+        self.now = now
+        self.expiryWarningDays = expiryWarningDays
+        var hosts: [ObjectRef: Set<String>] = [:]
+        for r in graph.routes { hosts[r.resource, default: []].formUnion(r.hosts) }
+        hostsByResource = hosts.mapValues { $0.sorted() }
+        var bySecret: [NamespacedName: [CertificateInfo]] = [:]
+        for c in graph.certificates { if let s = c.secret { bySecret[s, default: []].append(c) } }
+        certsBySecret = bySecret
+    }
+
+    func hosts(_ ref: ObjectRef) -> [String] { hostsByResource[ref] ?? [] }
+
+    func resource(_ ref: ObjectRef) -> Resource? {
+        store.lookup(group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name)
+    }
+
+    /// Location of an annotation's line on a resource.
+    func annotationLocation(_ r: Resource, _ key: String) -> SourceLocation {
+        let annotations = r.node?["metadata", "annotations"]
+        return r.at(annotations?.pairs.first { $0.key.scalarText == key }?.key ?? annotations)
+    }
+}
+
+enum Rules {
+    static func all(_ ctx: inout RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        out += certManagerAnnotationIgnored(&ctx)
+        out += tlsHostUncovered(ctx)
+        out += tlsSecretMissing(ctx)
+        out += hostProviderConflict(ctx)
+        out += hostRouteConflict(ctx)
+        out += backendIssues(ctx)
+        out += deprecatedAPI(ctx)
+        out += ingressClassAmbiguous(ctx)
+        out += annotationControllerMismatch(ctx)
+        out += tlsHostsMismatch(ctx)
+        out += certificateUnissuable(ctx)
+        out += certificateExpiry(ctx)
+        out += certificateUnused(ctx)
+        out += traefikACME(ctx)
+        out += plaintextOnly(ctx)
+        out += routingKindUnsupported(ctx)
+        return out
+    }
+
+    // MARK: cert-manager-annotation-ignored
+
+    static let traefikGroups: Set<String> = ["traefik.io", "traefik.containo.us"]
+
+    static func certManagerAnnotationIgnored(_ ctx: inout RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        for r in ctx.store.resources {
+            guard let ann = r.node?["metadata", "annotations"], ann.isMapping else { continue }
+            let keys = ann.pairs.compactMap { $0.key.scalarText }
+            let isTraefikRoute = traefikGroups.contains(r.group) && r.kind.hasPrefix("IngressRoute")
+            let isContour = (r.group == "projectcontour.io" && r.kind == "HTTPProxy") || (r.group == "contour.heptio.com" && r.kind == "IngressRoute")
+            let isGateway = r.group.hasPrefix("gateway.networking") && (r.kind == "Gateway" || r.kind.hasSuffix("ListenerSet"))
+            var hits: [String] = []
+            if isTraefikRoute || isContour {
+                hits = keys.filter { $0.hasPrefix("cert-manager.io/") || $0.hasPrefix("acme.cert-manager.io/") || $0 == "kubernetes.io/tls-acme" }
+            } else if isGateway {
+                hits = keys.filter { $0 == "kubernetes.io/tls-acme" }
+            }
+            hits += keys.filter { $0.hasPrefix("certmanager.k8s.io/") }
+            guard let first = hits.first else { continue }
+            ctx.ignoredAnnotationObjects.insert(r.ref)
+            let what: String
+            if first.hasPrefix("certmanager.k8s.io/") {
+                what = "uses the pre-0.11 annotation \(first), which current cert-manager ignores"
+            } else if isGateway {
+                what = "has kubernetes.io/tls-acme, which cert-manager honours only on Ingress"
+            } else {
+                what = "carries \(first), but cert-manager does not watch \(r.kind) objects"
+            }
+            var secretNote = ""
+            if let s = tlsSecretName(of: r) {
+                let produced = ctx.certsBySecret[NamespacedName(r.namespace, s)] != nil
+                secretNote = produced ? "" : "; secret \(s) is produced by nothing"
+            }
+            out.append(Finding(rule: "cert-manager-annotation-ignored", severity: .error,
+                message: "\(r.kind) \(r.namespace)/\(r.name) \(what): no certificate is issued\(secretNote)",
+                hosts: ctx.hosts(r.ref), resources: [r.ref], source: ctx.annotationLocation(r, first)))
+        }
+        return out
+    }
+
+    /// The TLS secret an IngressRoute/HTTPProxy names (for messages).
+    static func tlsSecretName(of r: Resource) -> String? {
+        r.spec?["tls", "secretName"]?.string ?? r.spec?["virtualhost", "tls", "secretName"]?.string
+    }
+
+    // MARK: tls-host-uncovered
+
+    static func tlsHostUncovered(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        for h in ctx.graph.hosts where h.tls == .uncovered {
+            // Only missing secrets: reported by tls-secret-missing (or by the ignored annotation that should have made them).
+            let real = h.candidates.filter { $0.certificate != nil || $0.secret == nil || $0.reason.hasPrefix("no TLSCertificateDelegation") || $0.reason.contains("ReferenceGrant") }
+            let refusedSecrets = h.candidates.filter { $0.certificate == nil && $0.secret != nil && !$0.reason.contains("produced by nothing") }
+            guard !real.isEmpty || !refusedSecrets.isEmpty else { continue }
+            let routes = h.routes.compactMap { ctx.graph.route($0) }.filter { $0.terminatesTLS }
+            let first = routes.first
+            let why = h.candidates.prefix(3).map { c -> String in
+                let name = c.certificate ?? c.secret.map { "secret \($0.description)" } ?? "default certificate"
+                return "\(name): \(c.reason)"
+            }.joined(separator: "; ")
+            let resources = Array(Set(routes.map(\.resource))).sorted()
+            let objects = resources.map { "\($0.kind) \($0.namespace)/\($0.name)" }.joined(separator: ", ")
+            out.append(Finding(rule: "tls-host-uncovered", severity: .error,
+                message: "\(h.name) is served over TLS by \(objects) but no certificate covers it (\(why))",
+                hosts: [h.name], resources: resources,
+                source: first?.tls.secretSource ?? first?.hostSources[h.name] ?? first?.source,
+                routes: routes.map(\.id), certificates: h.candidates.compactMap { $0.certificate }))
+        }
+        return out
+    }
+
+    // MARK: tls-secret-missing
+
+    static func tlsSecretMissing(_ ctx: RuleContext) -> [Finding] {
+        struct Key: Hashable { var secret: NamespacedName; var resource: ObjectRef }
+        var refs: [Key: (at: SourceLocation, hosts: Set<String>, routes: [String])] = [:]
+        for r in ctx.graph.routes where r.tls.enabled && !r.tls.passthrough && r.tls.secretIssue == nil {
+            for s in ([r.tls.secret].compactMap { $0 } + r.tls.extraSecrets) where ctx.certsBySecret[s] == nil {
+                if ctx.ignoredAnnotationObjects.contains(r.resource) { continue }
+                let k = Key(secret: s, resource: r.resource)
+                var e = refs[k] ?? (r.tls.secretSource ?? r.source, [], [])
+                e.hosts.formUnion(r.hosts)
+                e.routes.append(r.id)
+                refs[k] = e
+            }
+        }
+        // Secrets loaded into a Traefik store by objects without a TLS route (Ingress spec.tls, TLSStore).
+        let routed = Set(refs.keys.map(\.secret))
+        for (_, store) in ctx.graph.traefikStores {
+            for (s, at) in store.secrets where ctx.certsBySecret[s] == nil {
+                guard !routed.contains(s) else { continue }
+                let owner = ctx.store.resources.first { $0.source.file == at.file && $0.namespace == s.namespace && $0.source.line <= at.line }
+                let ref = owner?.ref ?? ObjectRef(group: "", kind: "Secret", namespace: s.namespace, name: s.name)
+                if ctx.ignoredAnnotationObjects.contains(ref) { continue }
+                refs[Key(secret: s, resource: ref)] = (at, Set(ctx.hosts(ref)), [])
+            }
+        }
+        return refs.map { k, v in
+            Finding(rule: "tls-secret-missing", severity: .warning,
+                    message: "\(k.resource.kind) \(k.resource.namespace)/\(k.resource.name) uses TLS secret \(k.secret.description), which nothing in the input produces (no Secret, Certificate or shim)",
+                    hosts: v.hosts.sorted(), resources: [k.resource], source: v.at, routes: v.routes)
+        }
+    }
+
+    // MARK: host-provider-conflict
+
+    static func hostProviderConflict(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        for h in ctx.graph.hosts where h.name != "*" {
+            let routes = h.routes.compactMap { ctx.graph.route($0) }
+            var byController: [String: [Route]] = [:]
+            for r in routes { for c in r.controllers where c != "unknown" { byController[c, default: []].append(r) } }
+            guard byController.count > 1 else { continue }
+            let parts = byController.keys.sorted().map { c -> String in
+                let objs = Set(byController[c]!.map { "\($0.kind) \($0.namespace)/\($0.name)" }).sorted()
+                return "\(c) (\(objs.joined(separator: ", ")))"
+            }
+            let resources = Array(Set(routes.map(\.resource))).sorted()
+            // Point at the host field of the object that adds the second controller.
+            let second = byController.keys.sorted()[1]
+            let r = byController[second]!.first!
+            let doubly = routes.contains { $0.controllers.count > 1 }
+            out.append(Finding(rule: "host-provider-conflict", severity: .error,
+                message: "\(h.name) is claimed by \(parts.joined(separator: " and "))\(doubly ? " — one Ingress is accepted by two controllers" : "")",
+                hosts: [h.name], resources: resources, source: r.hostSources[h.name] ?? r.matchSource, routes: routes.map(\.id)))
+        }
+        return out
+    }
+
+    // MARK: host-route-conflict
+
+    static func hostRouteConflict(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        struct Key: Hashable { var controller: String; var host: String; var layer: String; var path: String; var pathType: String; var extra: String }
+        var groups: [Key: [Route]] = [:]
+        var contourRoots: [String: [Route]] = [:]
+        for r in ctx.graph.routes {
+            if r.provider == .contour && r.kind == "HTTPProxy" {
+                for h in r.hosts { contourRoots[h, default: []].append(r) }
+            }
+            let pathType = normalizedPathType(r)
+            var extra = ""
+            if r.provider == .traefik {
+                let m = r.match
+                if ["Header", "Method", "Query", "ClientIP", "HostRegexp", "ALPN"].contains(where: { m.contains($0) }) { continue }
+                extra = r.entryPoints.sorted().joined(separator: ",")
+            } else if r.provider == .gatewayAPI {
+                extra = r.match.components(separatedBy: ", ").dropFirst().joined(separator: ",")
+            }
+            for h in r.hosts {
+                groups[Key(controller: r.controller, host: h, layer: r.layer, path: r.path, pathType: pathType, extra: extra), default: []].append(r)
+            }
+        }
+        for (k, routes) in groups {
+            let objects = Set(routes.map(\.resource))
+            guard objects.count > 1 else { continue }
+            if ControllerFamily(k.controller) == .contour && routes.allSatisfy({ $0.provider == .contour }) { continue }
+            let sorted = routes.sorted { $0.id < $1.id }
+            let names = Set(sorted.map { "\($0.kind) \($0.namespace)/\($0.name)" }).sorted().joined(separator: " and ")
+            let what: String
+            switch sorted[0].provider {
+            case .traefik, .ingress where ControllerFamily(k.controller) == .traefik:
+                let best = sorted.max { ($0.priority ?? $0.match.count) < ($1.priority ?? $1.match.count) }!
+                what = "Traefik picks the router with the highest priority (default: the longest rule), \(best.kind) \(best.namespace)/\(best.name)"
+            case .gatewayAPI:
+                what = "Gateway API keeps the oldest route (then by namespace/name); the other is not served for this match"
+            default:
+                what = "\(k.controller) serves one of them (the first created); the other is ignored"
+            }
+            out.append(Finding(rule: "host-route-conflict", severity: .warning,
+                message: "\(k.host)\(k.path) is claimed twice under \(k.controller) by \(names): \(what)",
+                hosts: [k.host], resources: objects.sorted(),
+                source: sorted.last!.hostSources[k.host] ?? sorted.last!.matchSource, routes: sorted.map(\.id)))
+        }
+        // Contour: two root HTTPProxies with the same fqdn are both invalid.
+        for (host, routes) in contourRoots {
+            let roots = Set(routes.compactMap { r -> ObjectRef? in
+                guard let res = ctx.resource(r.resource), res.spec?["virtualhost", "fqdn"] != nil else { return nil }
+                return r.resource
+            })
+            guard roots.count > 1 else { continue }
+            let sorted = roots.sorted()
+            let last = ctx.resource(sorted.last!)
+            out.append(Finding(rule: "host-route-conflict", severity: .error,
+                message: "\(host) is the fqdn of \(sorted.count) root HTTPProxies (\(sorted.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", "))): Contour marks them all invalid and the host serves nothing",
+                hosts: [host], resources: sorted,
+                source: last.map { $0.at($0.spec?["virtualhost", "fqdn"]) }, routes: routes.map(\.id).sorted()))
+        }
+        return out
+    }
+
+    static func normalizedPathType(_ r: Route) -> String {
+        switch r.pathType.lowercased() {
+        case "prefix", "pathprefix", "implementationspecific": return "prefix"
+        case "exact", "path": return "exact"
+        default: return r.pathType.lowercased()
+        }
+    }
+
+    // MARK: backend-service-missing / backend-port-missing / backend-reference-rejected
+
+    static func backendIssues(_ ctx: RuleContext) -> [Finding] {
+        struct Key: Hashable { var resource: ObjectRef; var at: SourceLocation; var rule: String }
+        var found: [Key: (Finding, Set<String>, [String])] = [:]
+        for r in ctx.graph.routes {
+            for b in r.backends {
+                guard let issue = b.issue else { continue }
+                let rule: String, severity: Severity, message: String
+                switch issue {
+                case .serviceMissing:
+                    rule = "backend-service-missing"; severity = .warning
+                    message = "\(r.kind) \(r.namespace)/\(r.name) routes to Service \(b.namespace)/\(b.name), which is not in the input"
+                case .portMissing:
+                    rule = "backend-port-missing"; severity = .warning
+                    let ports = ctx.graph.service(b.namespace, b.name)?.ports.map { p in p.name.map { "\($0) (\(p.port))" } ?? String(p.port) } ?? []
+                    message = "\(r.kind) \(r.namespace)/\(r.name) routes to port \(b.port.isEmpty ? "(none)" : b.port) of Service \(b.namespace)/\(b.name), which has \(ports.isEmpty ? "no ports" : "only " + ports.joined(separator: ", "))"
+                case .rejected(let ruleID, let reason):
+                    guard ruleID == "backend-reference-rejected" else { continue }
+                    rule = ruleID; severity = .error
+                    message = "\(r.kind) \(r.namespace)/\(r.name): \(r.controller) refuses backend \(b.display): \(reason)"
+                case .referenceMissing:
+                    continue
+                }
+                let key = Key(resource: r.resource, at: b.source, rule: rule)
+                var e = found[key] ?? (Finding(rule: rule, severity: severity, message: message, resources: [r.resource], source: b.source), [], [])
+                e.1.formUnion(r.hosts)
+                e.2.append(r.id)
+                found[key] = e
+            }
+        }
+        return found.values.map { f, hosts, routes in
+            var f = f
+            f.hosts = hosts.sorted()
+            f.routes = routes
+            return f
+        }
+    }
+
+    // MARK: deprecated-api
+
+    struct Deprecation {
+        var group: String
+        var versions: Set<String>     // empty: every version
+        var kinds: Set<String>        // empty: every kind
+        var component: String         // kubernetes, traefik, contour, cert-manager, gateway-api
+        var deprecatedIn: String
+        var removedIn: String?
+        var replacement: String
+    }
+
+    static let deprecations: [Deprecation] = [
+        Deprecation(group: "extensions", versions: ["v1beta1"], kinds: ["Ingress"], component: "kubernetes",
+                    deprecatedIn: "1.14", removedIn: "1.22", replacement: "networking.k8s.io/v1 Ingress"),
+        Deprecation(group: "networking.k8s.io", versions: ["v1beta1"], kinds: ["Ingress", "IngressClass"], component: "kubernetes",
+                    deprecatedIn: "1.19", removedIn: "1.22", replacement: "networking.k8s.io/v1"),
+        Deprecation(group: "traefik.containo.us", versions: [], kinds: [], component: "traefik",
+                    deprecatedIn: "v2.10", removedIn: "v3.0", replacement: "traefik.io/v1alpha1 (same kinds)"),
+        Deprecation(group: "contour.heptio.com", versions: [], kinds: ["IngressRoute"], component: "contour",
+                    deprecatedIn: "1.0", removedIn: "1.6", replacement: "projectcontour.io/v1 HTTPProxy"),
+        Deprecation(group: "contour.heptio.com", versions: [], kinds: ["TLSCertificateDelegation"], component: "contour",
+                    deprecatedIn: "1.0", removedIn: "1.7", replacement: "projectcontour.io/v1 TLSCertificateDelegation"),
+        Deprecation(group: "certmanager.k8s.io", versions: [], kinds: [], component: "cert-manager",
+                    deprecatedIn: "0.11", removedIn: "0.11", replacement: "cert-manager.io/v1"),
+        Deprecation(group: "cert-manager.io", versions: ["v1alpha2", "v1alpha3", "v1beta1"], kinds: [], component: "cert-manager",
+                    deprecatedIn: "1.4", removedIn: "1.7", replacement: "cert-manager.io/v1"),
+        Deprecation(group: "acme.cert-manager.io", versions: ["v1alpha2", "v1alpha3", "v1beta1"], kinds: [], component: "cert-manager",
+                    deprecatedIn: "1.4", removedIn: "1.7", replacement: "acme.cert-manager.io/v1"),
+        Deprecation(group: "gateway.networking.k8s.io", versions: ["v1alpha2"], kinds: ["Gateway", "GatewayClass", "HTTPRoute"],
+                    component: "gateway-api", deprecatedIn: "0.5", removedIn: "0.8", replacement: "gateway.networking.k8s.io/v1"),
+        Deprecation(group: "gateway.networking.k8s.io", versions: ["v1alpha2"], kinds: ["GRPCRoute", "ReferenceGrant"],
+                    component: "gateway-api", deprecatedIn: "1.1", removedIn: "1.2", replacement: "gateway.networking.k8s.io/v1 (ReferenceGrant: v1beta1 or v1)"),
+        Deprecation(group: "gateway.networking.k8s.io", versions: ["v1alpha2"], kinds: ["TLSRoute"],
+                    component: "gateway-api", deprecatedIn: "1.5", removedIn: "1.5", replacement: "gateway.networking.k8s.io/v1 TLSRoute"),
+        Deprecation(group: "gateway.networking.k8s.io", versions: ["v1alpha2"], kinds: ["TCPRoute", "UDPRoute"],
+                    component: "gateway-api", deprecatedIn: "1.6", removedIn: "1.6", replacement: "gateway.networking.k8s.io/v1"),
+        Deprecation(group: "gateway.networking.x-k8s.io", versions: [], kinds: ["XListenerSet"],
+                    component: "gateway-api", deprecatedIn: "1.5", removedIn: "1.5", replacement: "gateway.networking.k8s.io/v1 ListenerSet"),
+    ]
+
+    static func deprecatedAPI(_ ctx: RuleContext) -> [Finding] {
+        let p = ctx.graph.profile
+        func target(_ component: String) -> (String, String) {
+            switch component {
+            case "kubernetes": return ("Kubernetes", p.kubernetesVersion)
+            case "traefik": return ("Traefik", p.traefik.version)
+            case "contour": return ("Contour", p.contourVersion)
+            case "cert-manager": return ("cert-manager", p.certManagerVersion)
+            default: return ("Gateway API", p.gatewayAPIVersion)
+            }
+        }
+        var out: [Finding] = []
+        for r in ctx.store.resources {
+            guard let d = deprecations.first(where: { d in
+                d.group == r.group && (d.versions.isEmpty || d.versions.contains(r.version)) && (d.kinds.isEmpty || d.kinds.contains(r.kind))
+            }) else { continue }
+            let (name, version) = target(d.component)
+            let removed = d.removedIn.map { versionAtLeast(version, $0) } ?? false
+            let removal = d.removedIn.map { ", removed in \(name) \($0)" } ?? ""
+            let status = removed ? "no longer served by the target \(name) \(version)" : "still served by \(name) \(version)"
+            out.append(Finding(rule: "deprecated-api", severity: removed ? .error : .warning,
+                message: "\(r.kind) \(r.namespace.isEmpty ? "" : r.namespace + "/")\(r.name) uses \(r.apiVersion), deprecated in \(name) \(d.deprecatedIn)\(removal) (\(status)): use \(d.replacement)",
+                hosts: ctx.hosts(r.ref), resources: [r.ref], source: r.at(r.node?["apiVersion"])))
+        }
+        return out
+    }
+
+    // MARK: ingress-class-ambiguous
+
+    static func ingressClassAmbiguous(_ ctx: RuleContext) -> [Finding] {
+        let classes = IngressClasses(ctx.store)
+        var out: [Finding] = []
+        if classes.defaults.count > 1 {
+            for c in classes.defaults {
+                out.append(Finding(rule: "ingress-class-ambiguous", severity: .warning,
+                    message: "IngressClass \(c.name) is marked default, and so \(classes.defaults.count == 2 ? "is" : "are") \(classes.defaults.filter { $0.name != c.name }.map(\.name).joined(separator: ", ")): the API server rejects new Ingresses without a class",
+                    resources: [ObjectRef(group: "networking.k8s.io", kind: "IngressClass", namespace: "", name: c.name)], source: c.source))
+            }
+        }
+        for ing in ctx.store.all("Ingress", groups: IngressProcessor.groups) {
+            let field = ing.spec?["ingressClassName"]
+            let annotation = ing.annotation("kubernetes.io/ingress.class")
+            let hosts = ctx.hosts(ing.ref)
+            if let f = field?.string, classes.byName[f] == nil {
+                out.append(Finding(rule: "ingress-class-ambiguous", severity: .warning,
+                    message: "Ingress \(ing.namespace)/\(ing.name) names class \(f), which no IngressClass defines",
+                    hosts: hosts, resources: [ing.ref], source: ing.at(field)))
+            } else if field == nil, let a = annotation, classes.byName[a] == nil,
+                      ctx.graph.routes.first(where: { $0.resource == ing.ref })?.controller == "unknown" {
+                out.append(Finding(rule: "ingress-class-ambiguous", severity: .warning,
+                    message: "Ingress \(ing.namespace)/\(ing.name) names class \(a) in kubernetes.io/ingress.class; no IngressClass or known controller answers to it",
+                    hosts: hosts, resources: [ing.ref], source: ctx.annotationLocation(ing, "kubernetes.io/ingress.class")))
+            } else if field == nil && annotation == nil && ing.annotation("projectcontour.io/ingress.class") == nil && classes.soleDefault == nil {
+                let controllers = ctx.graph.routes.first(where: { $0.resource == ing.ref })?.controllers ?? []
+                let who = controllers == ["unknown"] || controllers.isEmpty ? "no controller known to take it" : "taken by \(controllers.joined(separator: " and "))"
+                out.append(Finding(rule: "ingress-class-ambiguous", severity: .warning,
+                    message: "Ingress \(ing.namespace)/\(ing.name) has no class and no IngressClass is the default: which controllers serve it depends on their flags (\(who))",
+                    hosts: hosts, resources: [ing.ref], source: ing.at(ing.spec)))
+            }
+        }
+        return out
+    }
+
+    // MARK: annotation-controller-mismatch
+
+    static let annotationFamilies: [(prefix: String, controller: String)] = [
+        ("nginx.ingress.kubernetes.io/", "ingress-nginx"), ("nginx.org/", "nginx-inc"), ("nginx.com/", "nginx-inc"),
+        ("traefik.ingress.kubernetes.io/", "traefik"), ("projectcontour.io/", "contour"), ("haproxy.org/", "haproxy"),
+        ("haproxy-ingress.github.io/", "haproxy-ingress"), ("konghq.com/", "kong"), ("alb.ingress.kubernetes.io/", "aws-alb"),
+        ("appgw.ingress.kubernetes.io/", "azure-agic"), ("k8s.apisix.apache.org/", "apisix"),
+    ]
+
+    static func annotationControllerMismatch(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        var controllersOf: [ObjectRef: [String]] = [:]
+        for r in ctx.graph.routes where r.provider == .ingress { controllersOf[r.resource] = r.controllers }
+        for ing in ctx.store.all("Ingress", groups: IngressProcessor.groups) {
+            guard let controllers = controllersOf[ing.ref], controllers != ["unknown"] else { continue }
+            let families = Set(controllers.map { ControllerFamily($0) == .traefik ? "traefik" : $0 })
+            let keys = ing.node?["metadata", "annotations"]?.pairs.compactMap { $0.key.scalarText } ?? []
+            var reported = Set<String>()
+            for k in keys {
+                guard let fam = annotationFamilies.first(where: { k.hasPrefix($0.prefix) }) else { continue }
+                if k == "projectcontour.io/ingress.class" || k == "projectcontour.io/tls-cert-namespace" && families.contains("contour") { continue }
+                guard !families.contains(fam.controller), !reported.contains(fam.controller) else { continue }
+                reported.insert(fam.controller)
+                out.append(Finding(rule: "annotation-controller-mismatch", severity: .warning,
+                    message: "Ingress \(ing.namespace)/\(ing.name) is served by \(controllers.joined(separator: " and ")) but carries \(fam.controller) annotations (\(k)...), which have no effect",
+                    hosts: ctx.hosts(ing.ref), resources: [ing.ref], source: ctx.annotationLocation(ing, k)))
+            }
+        }
+        return out
+    }
+
+    // MARK: tls-hosts-mismatch
+
+    static func tlsHostsMismatch(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        var routesOf: [ObjectRef: [Route]] = [:]
+        for r in ctx.graph.routes where r.provider == .ingress { routesOf[r.resource, default: []].append(r) }
+        for ing in ctx.store.all("Ingress", groups: IngressProcessor.groups) {
+            guard let routes = routesOf[ing.ref], let primary = routes.first?.controller,
+                  ControllerFamily(primary) != .traefik, primary != "unknown" else { continue }
+            let ruleHosts = Set((ing.spec?["rules"]?.items ?? []).compactMap { $0["host"]?.string.map(HostNames.normalize) })
+            var tlsHosts = Set<String>()
+            for entry in ing.spec?["tls"]?.items ?? [] {
+                for hn in entry["hosts"]?.items ?? [] {
+                    guard let h = hn.string.map(HostNames.normalize) else { continue }
+                    tlsHosts.insert(h)
+                    if !ruleHosts.contains(h) {
+                        out.append(Finding(rule: "tls-hosts-mismatch", severity: .warning,
+                            message: "Ingress \(ing.namespace)/\(ing.name): tls host \(h) matches no rule host (\(ruleHosts.sorted().joined(separator: ", ")))",
+                            hosts: ctx.hosts(ing.ref), resources: [ing.ref], source: ing.at(hn)))
+                    }
+                }
+            }
+            for r in routes where r.terminatesTLS {
+                for h in r.hosts where h != "*" && !tlsHosts.contains(h) {
+                    out.append(Finding(rule: "tls-hosts-mismatch", severity: .warning,
+                        message: "Ingress \(ing.namespace)/\(ing.name): \(h) is served over TLS (a tls secret's certificate covers it) but is missing from tls[].hosts",
+                        hosts: [h], resources: [ing.ref], source: r.hostSources[h] ?? r.source, routes: [r.id]))
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: certificate-unissuable
+
+    static func certificateUnissuable(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        let issuers = ctx.store.all("Issuer", groups: CertManagerProcessor.groups)
+        let clusterIssuers = ctx.store.all("ClusterIssuer", groups: CertManagerProcessor.groups)
+        var routeControllers: [String: Set<String>] = [:]
+        for r in ctx.graph.routes { for h in r.hosts { routeControllers[h, default: []].formUnion(r.controllers) } }
+        let classes = IngressClasses(ctx.store)
+        for c in ctx.graph.certificates where [.certificate, .ingressShim, .gatewayShim].contains(c.origin) {
+            guard let kind = c.issuerKind, let name = c.issuerName else { continue }
+            if let g = c.issuerGroup, g != "cert-manager.io", !g.isEmpty { continue }   // an external issuer
+            let hosts = c.dnsNames.filter { ctx.graph.host($0) != nil }.sorted()
+            let what = c.origin == .certificate ? "Certificate \(c.namespace)/\(c.name)" : "the \(c.origin.rawValue) certificate for secret \(c.namespace)/\(c.secretName ?? c.name)"
+            let issuer: Resource?
+            if kind == "ClusterIssuer" {
+                issuer = clusterIssuers.first { $0.name == name }
+                if issuer == nil {
+                    out.append(Finding(rule: "certificate-unissuable", severity: .warning,
+                        message: "\(what) names ClusterIssuer \(name), which is not in the input",
+                        hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id]))
+                    continue
+                }
+            } else if kind == "Issuer" {
+                issuer = issuers.first { $0.namespace == c.namespace && $0.name == name }
+                if issuer == nil {
+                    if let elsewhere = issuers.first(where: { $0.name == name }) {
+                        out.append(Finding(rule: "certificate-unissuable", severity: .error,
+                            message: "\(what) names Issuer \(name), but that Issuer is in namespace \(elsewhere.namespace): a namespaced Issuer only serves its own namespace (use a ClusterIssuer)",
+                            hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id]))
+                    } else {
+                        out.append(Finding(rule: "certificate-unissuable", severity: .warning,
+                            message: "\(what) names Issuer \(c.namespace)/\(name), which is not in the input",
+                            hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id]))
+                    }
+                    continue
+                }
+            } else {
+                continue
+            }
+            guard let acme = issuer?.spec?["acme"] else { continue }
+            let solvers = acme["solvers"]?.items ?? []
+            for dns in c.dnsNames {
+                guard let solver = Self.selectSolver(solvers, dnsName: dns, certLabels: [:]) else { continue }
+                if dns.hasPrefix("*.") && solver["http01"] != nil && solver["dns01"] == nil {
+                    out.append(Finding(rule: "certificate-unissuable", severity: .error,
+                        message: "\(what) asks for wildcard \(dns), but the solver \(issuer!.kind) \(issuer!.name) picks for it is HTTP-01: wildcards need DNS-01",
+                        hosts: hosts, resources: [c.resource, issuer!.ref], source: c.source, certificates: [c.id]))
+                    continue
+                }
+                guard let http = solver["http01"], !dns.hasPrefix("*.") else { continue }
+                var solverController: String? = nil
+                if let ing = http["ingress"] {
+                    if let cls = ing["ingressClassName"]?.string ?? ing["class"]?.string {
+                        solverController = classes.byName[cls].map { ControllerNames.short($0.controller) } ?? ControllerNames.legacyClassNames[cls]
+                    }
+                } else if let gw = http["gatewayHTTPRoute"], let parent = gw["parentRefs"]?.items.first, let gname = parent["name"]?.string {
+                    let gns = parent["namespace"]?.string ?? c.namespace
+                    let cls = ctx.store.lookup(group: "gateway.networking.k8s.io", kind: "Gateway", namespace: gns, name: gname)?.spec?["gatewayClassName"]?.string
+                    solverController = cls.flatMap { ctx.store.lookup(group: "gateway.networking.k8s.io", kind: "GatewayClass", namespace: "", name: $0)?.spec?["controllerName"]?.string }
+                        .map(ControllerNames.short)
+                }
+                guard let sc = solverController, let served = routeControllers[HostNames.normalize(dns)], !served.isEmpty,
+                      !served.contains(sc), !served.contains(where: { ControllerFamily($0) == .traefik && sc == "traefik" }) else { continue }
+                out.append(Finding(rule: "certificate-unissuable", severity: .error,
+                    message: "\(what): the HTTP-01 challenge for \(dns) is answered through \(sc), but \(served.sorted().joined(separator: ", ")) serves that host, so the challenge never reaches the solver",
+                    hosts: [HostNames.normalize(dns)], resources: [c.resource, issuer!.ref], source: c.source, certificates: [c.id]))
+            }
+        }
+        return out
+    }
+
+    /// cert-manager's ACME solver selection: dnsNames match beats dnsZones (longest zone), then label count, then order.
+    static func selectSolver(_ solvers: [Node], dnsName: String, certLabels: [String: String]) -> Node? {
+        let name = HostNames.normalize(dnsName)
+        var best: (Node, Int, Int)? = nil   // (solver, specificity, labels)
+        for s in solvers {
+            let sel = s["selector"]
+            let labels = sel?["matchLabels"]?.stringMap ?? [:]
+            if !labels.allSatisfy({ certLabels[$0.key] == $0.value }) { continue }
+            var spec = 0
+            let names = sel?["dnsNames"]?.strings ?? []
+            let zones = sel?["dnsZones"]?.strings ?? []
+            if !names.isEmpty || !zones.isEmpty {
+                if names.map(HostNames.normalize).contains(name) { spec = 10_000 }
+                else if let z = zones.map(HostNames.normalize).filter({ name == $0 || name.hasSuffix("." + $0) }).max(by: { $0.count < $1.count }) { spec = 1 + z.count }
+                else { continue }
+            }
+            if best == nil || spec > best!.1 || (spec == best!.1 && labels.count > best!.2) { best = (s, spec, labels.count) }
+        }
+        return best?.0
+    }
+
+    // MARK: certificate-expired / certificate-expiring
+
+    static func certificateExpiry(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        var coveredHosts: [String: Set<String>] = [:]
+        for h in ctx.graph.hosts { for c in h.certificates { coveredHosts[c, default: []].insert(h.name) } }
+        for c in ctx.graph.certificates {
+            guard let notAfter = c.notAfter else { continue }
+            let hosts = (coveredHosts[c.id] ?? []).sorted()
+            let day = 86400.0
+            let left = notAfter - ctx.now
+            if left <= 0 {
+                out.append(Finding(rule: "certificate-expired", severity: .error,
+                    message: "the certificate in \(c.origin == .secret ? "Secret" : c.origin.rawValue) \(c.namespace)/\(c.name) (\(c.dnsNames.prefix(3).joined(separator: ", "))) expired on \(UTCDate.day(notAfter))",
+                    hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id]))
+                continue
+            }
+            var threshold = Double(ctx.expiryWarningDays) * day
+            if let nb = c.notBefore, notAfter > nb { threshold = min(threshold, (notAfter - nb) / 3) }
+            if left < threshold {
+                let days = Int(left / day)
+                out.append(Finding(rule: "certificate-expiring", severity: .warning,
+                    message: "the certificate in \(c.origin == .secret ? "Secret" : c.origin.rawValue) \(c.namespace)/\(c.name) (\(c.dnsNames.prefix(3).joined(separator: ", "))) expires on \(UTCDate.day(notAfter)), in \(days) day\(days == 1 ? "" : "s")",
+                    hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id]))
+            }
+        }
+        return out
+    }
+
+    // MARK: certificate-unused
+
+    static func certificateUnused(_ ctx: RuleContext) -> [Finding] {
+        var caSecrets = Set<NamespacedName>()
+        for i in ctx.store.all("Issuer", groups: CertManagerProcessor.groups) + ctx.store.all("ClusterIssuer", groups: CertManagerProcessor.groups) {
+            if let s = i.spec?["ca", "secretName"]?.string {
+                caSecrets.insert(NamespacedName(i.kind == "ClusterIssuer" ? "cert-manager" : i.namespace, s))
+            }
+        }
+        var out: [Finding] = []
+        for c in ctx.graph.certificates where (c.origin == .certificate || (c.origin == .secret && c.secretType == "kubernetes.io/tls"))
+            && !ctx.graph.usedCertificates.contains(c.id) {
+            if let s = c.secret, caSecrets.contains(s) || caSecrets.contains(where: { $0.name == s.name && c.origin == .secret }) { continue }
+            // A Secret written by a Certificate is used when its Certificate is.
+            if c.origin == .secret, let s = c.secret, (ctx.certsBySecret[s] ?? []).contains(where: { ctx.graph.usedCertificates.contains($0.id) }) { continue }
+            let what = c.origin == .certificate ? "Certificate \(c.namespace)/\(c.name) (secret \(c.secretName ?? ""))" : "TLS Secret \(c.namespace)/\(c.name)"
+            out.append(Finding(rule: "certificate-unused", severity: .info,
+                message: "\(what) for \(c.dnsNames.prefix(3).joined(separator: ", ")) is used by no route",
+                hosts: [], resources: [c.resource], source: c.source, certificates: [c.id]))
+        }
+        return out
+    }
+
+    // MARK: traefik-acme-single-instance
+
+    static func traefikACME(_ ctx: RuleContext) -> [Finding] {
+        var byResource: [ObjectRef: (resolver: String, routes: [Route])] = [:]
+        for r in ctx.graph.routes where ControllerFamily(r.controller) == .traefik {
+            guard let res = r.tls.resolver else { continue }
+            byResource[r.resource, default: (res, [])].routes.append(r)
+        }
+        return byResource.map { ref, v in
+            Finding(rule: "traefik-acme-single-instance", severity: .info,
+                    message: "\(ref.kind) \(ref.namespace)/\(ref.name) gets its certificate from Traefik's certResolver \(v.resolver): ACME inside Traefik keeps it in one instance's storage",
+                    hosts: ctx.hosts(ref), resources: [ref], source: v.routes[0].source, routes: v.routes.map(\.id))
+        }
+    }
+
+    // MARK: plaintext-only
+
+    static func plaintextOnly(_ ctx: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        for h in ctx.graph.hosts where h.tls == .none && h.name != "*" {
+            let routes = h.routes.compactMap { ctx.graph.route($0) }
+            guard routes.allSatisfy({ $0.layer == "http" || $0.layer == "grpc" }) else { continue }
+            let resources = Array(Set(routes.map(\.resource))).sorted()
+            out.append(Finding(rule: "plaintext-only", severity: .info,
+                message: "\(h.name) is reachable only over plain HTTP (\(resources.map { "\($0.kind) \($0.namespace)/\($0.name)" }.joined(separator: ", ")))",
+                hosts: [h.name], resources: resources, source: routes.first?.hostSources[h.name] ?? routes.first?.source, routes: h.routes))
+        }
+        return out
+    }
+
+    // MARK: routing-kind-unsupported
+
+    static let unsupportedKinds: [(group: String, kinds: Set<String>, label: String, hostField: [String])] = [
+        ("route.openshift.io", ["Route"], "OpenShift Route", ["spec", "host"]),
+        ("networking.istio.io", ["Gateway"], "Istio Gateway", []),
+        ("networking.istio.io", ["VirtualService"], "Istio VirtualService", ["spec", "hosts"]),
+        ("k8s.nginx.org", ["VirtualServer", "VirtualServerRoute", "TransportServer"], "NGINX Inc. VirtualServer/TransportServer", ["spec", "host"]),
+        ("getambassador.io", ["Mapping", "Host", "TCPMapping", "TLSContext"], "Emissary-ingress", ["spec", "hostname"]),
+        ("apisix.apache.org", ["ApisixRoute", "ApisixTls"], "APISIX", []),
+        ("configuration.konghq.com", ["TCPIngress", "UDPIngress", "KongIngress"], "Kong", []),
+    ]
+
+    static func routingKindUnsupported(_ ctx: RuleContext) -> [Finding] {
+        var groups: [String: (entry: Int, kind: String, resources: [Resource])] = [:]
+        for r in ctx.store.resources {
+            guard let i = unsupportedKinds.firstIndex(where: { $0.group == r.group && $0.kinds.contains(r.kind) }) else { continue }
+            groups["\(r.kind).\(r.group)", default: (i, r.kind, [])].resources.append(r)
+        }
+        return groups.map { key, v in
+            let e = unsupportedKinds[v.entry]
+            var hosts = Set<String>()
+            for r in v.resources where !e.hostField.isEmpty {
+                if let n = r.node.flatMap({ node in e.hostField.reduce(Optional(node)) { $0?[$1] } }) {
+                    if n.isSequence { hosts.formUnion(n.strings.map(HostNames.normalize)) }
+                    else if let s = n.string { hosts.insert(HostNames.normalize(s)) }
+                }
+            }
+            let n = v.resources.count
+            return Finding(rule: "routing-kind-unsupported", severity: .info,
+                message: "\(n) \(v.kind) object\(n == 1 ? "" : "s") (\(key), \(e.label)) \(n == 1 ? "is" : "are") not analysed: hosts they claim are not checked for conflicts or coverage",
+                hosts: hosts.sorted(), resources: v.resources.map(\.ref).sorted(), source: v.resources[0].source)
+        }
+    }
+}
