@@ -267,19 +267,13 @@ public enum IngressClassResolution {
             else { accepts = profile.ingressNginx.watchIngressWithoutClass }
             if accepts { out.append("ingress-nginx") }
         }
-        // Any other controller named by the class.
-        if out.isEmpty {
-            if let f = field, let c = classes.byName[f] {
+        // Any other controller named by the class; a well-known class name when no IngressClass defines it.
+        if out.isEmpty, let name = field ?? annotation {
+            if let c = classes.byName[name] {
                 let short = ControllerNames.short(c.controller)
                 if !["traefik", "contour", "ingress-nginx"].contains(short) { out.append(short) }
-            } else if let a = annotation {
-                if let c = classes.byName[a] {
-                    let short = ControllerNames.short(c.controller)
-                    if !["traefik", "contour", "ingress-nginx"].contains(short) { out.append(short) }
-                } else if let legacy = ControllerNames.legacyClassNames[a],
-                          !["traefik", "contour", "ingress-nginx"].contains(legacy) {
-                    out.append(legacy)
-                }
+            } else if let legacy = ControllerNames.legacyClassNames[name] {
+                out.append(legacy)
             }
         }
         return out.isEmpty ? ["unknown"] : out
