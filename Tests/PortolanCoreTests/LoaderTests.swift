@@ -274,7 +274,7 @@ import Testing
         let files = a.map { String($0[..<$0.lastIndex(of: ":")!]) }
         #expect(files == files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         #expect(a.first?.hasSuffix("ns0/f0.yaml:1") == true)
-        #expect(a.dropFirst().first?.hasSuffix("ns0/f0.yaml:5") == true)
+        #expect(a.dropFirst().first?.hasSuffix("ns0/f0.yaml:6") == true)
     }
 
     @Test func missingPathIsUnreadable() {
