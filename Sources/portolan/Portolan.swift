@@ -234,7 +234,9 @@ struct Report: ParsableCommand {
         }
         let estate = try analysis.estate(input)
         let text = Exporters.render(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity))!
+        Timings.mark("render")
         try OutputFile.write(text, to: output)
+        Timings.mark("write")
     }
 }
 

@@ -21,6 +21,7 @@ public enum Analyzer {
         let graph = RouteGraph.build(store, profile: options.profile)
         let now = options.now ?? Date().timeIntervalSince1970
         let findings = analyze(graph, now: now, config: options.config)
+        Timings.mark("analysis")
         return Estate(inputs: inputs, graph: graph, findings: findings, now: now, nowIsFixed: options.now != nil)
     }
 

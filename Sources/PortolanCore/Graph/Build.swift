@@ -15,7 +15,10 @@ extension RouteGraph {
     /// Builds the route graph of a store with a controller profile.
     public static func build(_ store: ResourceStore, profile: ControllerProfile = ControllerProfile()) -> RouteGraph {
         let builder = GraphBuilder(store: store, profile: profile)
-        for p in processors() { p.run(builder) }
-        return builder.finish()
+        Timings.mark("store")
+        for p in processors() { p.run(builder); Timings.mark("\(type(of: p))") }
+        let g = builder.finish()
+        Timings.mark("finish (coverage)")
+        return g
     }
 }

@@ -34,10 +34,10 @@ public final class GraphBuilder {
     // MARK: Helpers for processors
 
     public func addTraefikStoreSecret(_ controller: String, _ secret: NamespacedName, at: SourceLocation, isDefault: Bool = false) {
-        var s = traefikStores[controller] ?? TraefikStore()
-        if s.secrets[secret] == nil { s.secrets[secret] = at }
-        if isDefault { s.defaultCertificate = secret }
-        traefikStores[controller] = s
+        // In place: copying the store out and back would copy its dictionary on every call.
+        if traefikStores[controller] == nil { traefikStores[controller] = TraefikStore() }
+        if traefikStores[controller]!.secrets[secret] == nil { traefikStores[controller]!.secrets[secret] = at }
+        if isDefault { traefikStores[controller]!.defaultCertificate = secret }
     }
 
     public func add(_ route: Route) { routes.append(route) }

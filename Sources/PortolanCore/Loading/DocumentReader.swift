@@ -110,14 +110,11 @@ enum DocumentReader {
         } else {
             namespace = meta?["namespace"]?.string ?? options.defaultNamespace
         }
-        var r = Resource(apiVersion: apiVersion, group: group, version: version, kind: kind, namespace: namespace,
-                         name: name, source: at, document: document, item: item,
-                         node: Kinds.keepsNode(group: group, kind: kind) ? node : nil, secret: nil)
-        r.ignoreAnnotation = meta?["annotations"]?["portolan.dev/ignore"]?.scalarText
-        if group.isEmpty && kind == "Secret" {
-            r.secret = secretSummary(node, at: at, problems: &out.problems)
-        }
-        out.resources.append(r)
+        let secret = group.isEmpty && kind == "Secret" ? secretSummary(node, at: at, problems: &out.problems) : nil
+        out.resources.append(Resource(apiVersion: apiVersion, group: group, version: version, kind: kind, namespace: namespace,
+                                      name: name, source: at, document: document, item: item,
+                                      node: Kinds.keepsNode(group: group, kind: kind) ? node : nil, secret: secret,
+                                      ignoreAnnotation: meta?["annotations"]?["portolan.dev/ignore"]?.scalarText))
     }
 
     // MARK: Secrets

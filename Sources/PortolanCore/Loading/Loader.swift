@@ -45,7 +45,9 @@ public enum Loader {
     /// Loads every input path. `progress` is called (from worker threads) with files done and total.
     public static func load(_ options: LoadOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadedInputs {
         var scanner = FileScanner(followSymlinks: options.followSymlinks, maxFileSize: options.maxFileSize)
+        Timings.mark("start")
         scanner.scan(options.paths)
+        Timings.mark("scan")
         var inputs = scanner.files
         if !options.ignore.isEmpty {
             let root = options.ignoreRoot
@@ -65,6 +67,7 @@ public enum Loader {
             return a.display.utf8.lexicographicallyPrecedes(b.display.utf8)
         }
         let outcomes = parseAll(inputs, options: options, progress: progress)
+        Timings.mark("parse")
 
         var resources: [Resource] = []
         var problems = scanner.problems
@@ -82,6 +85,7 @@ public enum Loader {
             }
         }
         dropDuplicates(&resources, &problems)
+        Timings.mark("merge")
         return LoadedInputs(paths: options.paths, files: files, resources: resources, problems: problems.sorted(),
                             documents: documents, notKubernetes: notK8s, unreadablePaths: scanner.unreadable)
     }

@@ -94,27 +94,37 @@ public struct ParsedCertificate: Sendable, Hashable {
     }
 }
 
-/// One Kubernetes object from the input.
-public struct Resource: Sendable {
-    public var apiVersion: String
-    public var group: String
-    public var version: String
-    public var kind: String
+/// One Kubernetes object from the input. A class: the store, the graph and every view share one
+/// instance per object instead of copying a dozen fields around.
+public final class Resource: Sendable {
+    public let apiVersion: String
+    public let group: String
+    public let version: String
+    public let kind: String
     /// The namespace; "" for cluster-scoped kinds.
-    public var namespace: String
-    public var name: String
-    public var source: SourceLocation
+    public let namespace: String
+    public let name: String
+    public let source: SourceLocation
     /// Index of the document in its file (0-based) and of the item in a List (or -1).
-    public var document: Int
-    public var item: Int
+    public let document: Int
+    public let item: Int
     /// The object's root mapping, kept for kinds the route graph reads; nil otherwise.
-    public var node: Node?
+    public let node: Node?
     /// For Secrets: what is kept instead of the values.
-    public var secret: SecretSummary?
+    public let secret: SecretSummary?
     /// The `portolan.dev/ignore` annotation (kept for every kind, even when the node is not).
-    public var ignoreAnnotation: String? = nil
+    public let ignoreAnnotation: String?
+    public let ref: ObjectRef
 
-    public var ref: ObjectRef { ObjectRef(group: group, kind: kind, namespace: namespace, name: name) }
+    public init(apiVersion: String, group: String, version: String, kind: String, namespace: String, name: String,
+                source: SourceLocation, document: Int, item: Int, node: Node?, secret: SecretSummary?,
+                ignoreAnnotation: String? = nil) {
+        self.apiVersion = apiVersion; self.group = group; self.version = version; self.kind = kind
+        self.namespace = namespace; self.name = name; self.source = source; self.document = document
+        self.item = item; self.node = node; self.secret = secret; self.ignoreAnnotation = ignoreAnnotation
+        self.ref = ObjectRef(group: group, kind: kind, namespace: namespace, name: name)
+    }
+
     public var namespacedName: NamespacedName { NamespacedName(namespace, name) }
 
     public var metadata: Node? { node?["metadata"] }

@@ -1,0 +1,14 @@
+import Foundation
+
+/// Phase timings on stderr when PORTOLAN_TIMINGS is set (for profiling; never in normal output).
+public enum Timings {
+    public static let enabled = ProcessInfo.processInfo.environment["PORTOLAN_TIMINGS"] != nil
+    nonisolated(unsafe) static var last = Date()
+
+    public static func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "%-28@ %7.1f ms\n", phase as NSString, now.timeIntervalSince(last) * 1000).utf8))
+        last = now
+    }
+}
