@@ -205,6 +205,18 @@ import Testing
         #expect(z.alternatives.count <= TraefikRule.maxAlternatives)
     }
 
+    @Test func bigHostListsStayFast() throws {
+        // Two v2 Host matchers with thousands of names each: the intersection is not quadratic.
+        let a = (0..<4000).map { "`h\($0)`" }.joined(separator: ",")
+        let b = (2000..<6000).map { "`h\($0)`" }.joined(separator: ",")
+        let rule = "Host(\(a)) && Host(\(b))"
+        #expect(rule.utf8.count < TraefikRule.maxLength)
+        let alts = TraefikRule.expand(try parse(rule)).alternatives
+        #expect(alts.count == 1)
+        #expect(alts[0].hosts.count == 2000)
+        #expect(alts[0].hosts.first == "h2000")
+    }
+
     // MARK: Expansion
 
     @Test func orGivesAlternatives() throws {

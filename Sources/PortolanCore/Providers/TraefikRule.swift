@@ -416,16 +416,15 @@ public enum TraefikRule {
         // Hosts: every positive host matcher must match, so their sets intersect.
         if var hosts = hostSets.first.map(ordered) {
             for s in hostSets.dropFirst() {
-                var next: [String] = []
-                for h in hosts where s.contains(where: { hostPatternMatches($0, h) }) { next.append(h) }
-                for h in s where hosts.contains(where: { hostPatternMatches($0, h) }) { next.append(h) }
-                hosts = ordered(next)
+                let other = HostPatterns(s), mine = HostPatterns(hosts)
+                hosts = ordered(hosts.filter(other.matches) + s.filter(mine.matches))
             }
             if hosts.isEmpty {
                 unsatisfiable("its host matchers have no host in common")
             } else if !a.excludedHosts.isEmpty {
                 let before = hosts
-                hosts.removeAll { h in a.excludedHosts.contains { hostPatternMatches($0, h) } }
+                let excluded = HostPatterns(a.excludedHosts)
+                hosts.removeAll(where: excluded.matches)
                 if hosts.isEmpty { unsatisfiable("it excludes every host it requires (\(before.joined(separator: ", ")))") }
             }
             a.hosts = hosts
@@ -449,6 +448,20 @@ public enum TraefikRule {
             if let q = excludedPrefixes.first(where: { a.path.hasPrefix($0) }) { unsatisfiable("it excludes the prefix \(q) of its own path") }
         }
         return a
+    }
+
+    /// A set of host values (names, `*.x` wildcards, `*`) that answers "does one of them match this host" without
+    /// scanning every name.
+    struct HostPatterns {
+        let exact: Set<String>
+        let wildcards: [String]
+        init(_ values: [String]) {
+            exact = Set(values)
+            wildcards = values.filter { $0 == "*" || $0.hasPrefix("*.") }
+        }
+        func matches(_ host: String) -> Bool {
+            exact.contains(host) || wildcards.contains { TraefikRule.hostPatternMatches($0, host) }
+        }
     }
 
     static func ordered(_ xs: [String]) -> [String] {
