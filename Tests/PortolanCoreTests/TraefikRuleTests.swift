@@ -217,6 +217,44 @@ import Testing
         #expect(alts[0].hosts.first == "h2000")
     }
 
+    @Test func mutatedRulesNeverCrash() throws {
+        // Deterministic fuzzing: mutate valid rules; every result either parses (and then round-trips through
+        // render, checks and expands) or fails with an offset inside the rule.
+        let seeds = [
+            "(Host(`a.com`) || Host(\"b.com\")) && !PathPrefix(`/x`) && Header(`k`, `v`)",
+            "HostSNI(`db`) || (ClientIP(`10.0.0.0/8`) && ALPN(`h2`))",
+            "Host(`a`, `b`,) && (Path(`/p`, `/q`) || Query(`k=v`)) // c",
+        ]
+        let alphabet = Array("()!&|`\"\\,' \n\tHostPath/x*é\u{0}")
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        for i in 0..<3000 {
+            var chars = Array(seeds[i % seeds.count])
+            for _ in 0...(next() % 4) {
+                let at = next() % (chars.count + 1)
+                switch next() % 3 {
+                case 0: chars.insert(alphabet[next() % alphabet.count], at: at)
+                case 1: if at < chars.count { chars.remove(at: at) }
+                default: if at < chars.count { chars[at] = alphabet[next() % alphabet.count] }
+                }
+            }
+            let rule = String(chars)
+            switch TraefikRule.parse(rule) {
+            case .success(let e):
+                let again = TraefikRule.render(e)
+                #expect(try parse(again) == e, "\(rule) → \(again)")
+                _ = TraefikRule.check(e, syntax: .v3, layer: .http)
+                _ = TraefikRule.expand(e)
+            case .failure(let err):
+                #expect(err.offset >= 1 && err.offset <= rule.unicodeScalars.count + 1, "\(rule): \(err)")
+                #expect(!err.message.isEmpty)
+            }
+        }
+    }
+
     // MARK: Expansion
 
     @Test func orGivesAlternatives() throws {
