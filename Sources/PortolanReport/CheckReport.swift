@@ -26,6 +26,7 @@ public enum CheckReport {
         for f in e.findings { groups[f.hosts.first ?? "", default: []].append(f) }
         var out = ""
         for host in groups.keys.sorted(by: { a, b in a.isEmpty != b.isEmpty ? !a.isEmpty : a < b }) {
+            if !out.isEmpty { out += "\n" }
             out += colors.host(host.isEmpty ? "(no host)" : TextSafety.visible(host)) + "\n"
             for f in groups[host]! {
                 var l = "  " + line(f, colors: colors)

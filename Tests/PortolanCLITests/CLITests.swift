@@ -120,3 +120,65 @@ enum CLI {
         #expect(r.stdout.contains("<stdin>:5:1: object of kind Thing has no apiVersion; skipped"))
     }
 }
+
+@Suite struct CheckCLITests {
+    static let fixtures = CLI.packageRoot + "/Tests/PortolanCoreTests/Fixtures/rules"
+
+    @Test func checkExitCodesFollowFailOn() throws {
+        let file = Self.fixtures + "/tls-host-uncovered.yaml"
+        let r = try CLI.run(["check", "--now", "2026-11-28", file])
+        #expect(r.status == 1)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "shop.example.com")
+        #expect(lines.contains { $0.hasPrefix("  ") && $0.contains("tls-host-uncovered.yaml:12: error tls-host-uncovered: shop.example.com is served over TLS") })
+        #expect(lines.last?.hasPrefix("4 findings: 1 error, 3 warnings, 0 info on 1 host, 1 file") == true)
+        #expect(!r.stdout.contains("\u{1B}["))   // not a terminal: no colour
+        #expect(try CLI.run(["check", "--fail-on", "none", file]).status == 0)
+        let warn = Self.fixtures + "/tls-secret-missing.yaml"
+        #expect(try CLI.run(["check", warn]).status == 0)
+        #expect(try CLI.run(["check", "--fail-on", "warning", warn]).status == 1)
+        #expect(try CLI.run(["check", "--fail-on", "fatal", warn]).status == 2)
+    }
+
+    @Test func badConfigurationExitsTwo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portolan-cfg-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "rules:\n  disable: [nope]\n".write(toFile: dir + "/.portolan.yaml", atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n".write(toFile: dir + "/svc.yaml", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["check", dir])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(".portolan.yaml:2:13: unknown rule id \"nope\""))
+        try "rules:\n  disable: [certificate-unused]\n".write(toFile: dir + "/.portolan.yaml", atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["check", dir]).status == 0)
+    }
+
+    @Test func reportFormatsAndOutputFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portolan-out-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = Self.fixtures + "/tls-host-uncovered.yaml"
+        let sarif = try CLI.run(["report", "-o", dir + "/out.sarif", file])
+        #expect(sarif.status == 0)
+        let text = try String(contentsOfFile: dir + "/out.sarif", encoding: .utf8)
+        #expect(text.contains("\"version\": \"2.1.0\""))
+        #expect(try CLI.run(["report", "--format", "SARIF", file]).stdout.contains("\"version\": \"2.1.0\""))
+        #expect(try CLI.run(["report", file]).stdout.contains("\"schemaVersion\": 1"))
+        let intoDir = try CLI.run(["report", "-o", dir, file])
+        #expect(intoDir.status == 2)
+        #expect(intoDir.stderr.contains("it is a folder"))
+        let missing = try CLI.run(["report", "-o", dir + "/no/such/x.json", file])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("does not exist"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func rulesCommand() throws {
+        let r = try CLI.run(["rules", "--format", "json"])
+        #expect(r.status == 0)
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: String]])
+        #expect(list.count == 22)
+        #expect(list.first?["id"] == "cert-manager-annotation-ignored")
+    }
+}
