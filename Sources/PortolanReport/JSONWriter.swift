@@ -85,6 +85,19 @@ public struct JSONWriter {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func writeString(_ s: String) {
+        var s = s
+        let html = htmlSafe
+        // Fast path: nothing to escape, copy the bytes in one go.
+        let done: Bool = s.withUTF8 { buf in
+            for b in buf where b < 0x20 || b == 34 || b == 92 || b >= 0x7F || (html && (b == 60 || b == 62 || b == 38)) {
+                return false
+            }
+            bytes.append(34)
+            bytes.append(contentsOf: buf)
+            bytes.append(34)
+            return true
+        }
+        if done { return }
         // C1 controls and bidi overrides are valid JSON but are never written raw.
         if !TextSafety_isCleanUTF8(s) {
             bytes.append(34)

@@ -145,9 +145,15 @@ struct AnalysisFlags: ParsableArguments {
     func estate(_ input: InputOptions) throws -> Estate {
         let config = try loadConfig(paths: input.paths)
         let inputs = try input.load(config: config)
-        return Analyzer.run(inputs, options: options(config: config)).filtered(filter)
+        let estate = Analyzer.run(inputs, options: options(config: config))
+        keptUntilExit.append(estate)
+        return estate.filtered(filter)
     }
 }
+
+/// Large results are kept here until the process exits, so the program does not spend its last
+/// moments freeing a graph that the operating system reclaims anyway.
+nonisolated(unsafe) var keptUntilExit: [Any] = []
 
 enum Stderr {
     static func line(_ s: String) {
@@ -266,6 +272,7 @@ struct Inventory: ParsableCommand {
 
     func run() throws {
         let inputs = try input.load()
+        keptUntilExit.append(inputs)
         switch format {
         case .text: writeStdout(InventoryReport.text(inputs))
         case .json: writeStdout(InventoryReport.json(inputs))

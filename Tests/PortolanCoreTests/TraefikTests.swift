@@ -68,7 +68,7 @@ import Testing
         #expect(store.defaultCertificate == NamespacedName("traefik", "store-default"))
         #expect(Set(store.secrets.keys) == [NamespacedName("traefik", "store-default"), NamespacedName("traefik", "store-extra"),
                                             NamespacedName("api", "wildcard-tls")])
-        #expect(store.secrets[NamespacedName("api", "wildcard-tls")]?.line == 51)
+        #expect(store.secrets[NamespacedName("api", "wildcard-tls")]?.at.line == 51)
         #expect(g.host("shop.example.com")?.certificates == ["secret/api/wildcard-tls"])
         #expect(g.host("nothing.example.net")?.tls == .uncovered)
     }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The analysis rules that read the whole graph (processors report the rest while building).
 struct RuleContext {
     let graph: RouteGraph
@@ -38,25 +40,22 @@ struct RuleContext {
 }
 
 enum Rules {
+    /// Runs every rule. The first one records which objects carry ignored cert-manager annotations
+    /// (others read that); the rest are independent and run in parallel, in a fixed output order.
     static func all(_ ctx: inout RuleContext) -> [Finding] {
-        var out: [Finding] = []
-        out += certManagerAnnotationIgnored(&ctx)
-        out += tlsHostUncovered(ctx)
-        out += tlsSecretMissing(ctx)
-        out += hostProviderConflict(ctx)
-        out += hostRouteConflict(ctx)
-        out += backendIssues(ctx)
-        out += deprecatedAPI(ctx)
-        out += ingressClassAmbiguous(ctx)
-        out += annotationControllerMismatch(ctx)
-        out += tlsHostsMismatch(ctx)
-        out += certificateUnissuable(ctx)
-        out += certificateExpiry(ctx)
-        out += certificateUnused(ctx)
-        out += traefikACME(ctx)
-        out += plaintextOnly(ctx)
-        out += routingKindUnsupported(ctx)
-        return out
+        let first = certManagerAnnotationIgnored(&ctx)
+        let frozen = ctx
+        let rules: [@Sendable (RuleContext) -> [Finding]] = [
+            tlsHostUncovered, tlsSecretMissing, hostProviderConflict, hostRouteConflict, backendIssues, deprecatedAPI,
+            ingressClassAmbiguous, annotationControllerMismatch, tlsHostsMismatch, certificateUnissuable, certificateExpiry,
+            certificateUnused, traefikACME, plaintextOnly, routingKindUnsupported,
+        ]
+        let results = ParallelResults<[Finding]>(rules.count)
+        DispatchQueue.concurrentPerform(iterations: rules.count) { i in
+            results.set(i, rules[i](frozen))
+        }
+        Timings.mark("rules")
+        return first + results.values.flatMap { $0 ?? [] }
     }
 
     // MARK: cert-manager-annotation-ignored
@@ -149,10 +148,10 @@ enum Rules {
         // Secrets loaded into a Traefik store by objects without a TLS route (Ingress spec.tls, TLSStore).
         let routed = Set(refs.keys.map(\.secret))
         for (_, store) in ctx.graph.traefikStores {
-            for (s, at) in store.secrets where ctx.certsBySecret[s] == nil {
+            for (s, entry) in store.secrets where ctx.certsBySecret[s] == nil {
                 guard !routed.contains(s) else { continue }
-                let owner = ctx.store.resources.first { $0.source.file == at.file && $0.namespace == s.namespace && $0.source.line <= at.line }
-                let ref = owner?.ref ?? ObjectRef(group: "", kind: "Secret", namespace: s.namespace, name: s.name)
+                let at = entry.at
+                let ref = entry.owner ?? ObjectRef(group: "", kind: "Secret", namespace: s.namespace, name: s.name)
                 if ctx.ignoredAnnotationObjects.contains(ref) { continue }
                 refs[Key(secret: s, resource: ref)] = (at, Set(ctx.hosts(ref)), [])
             }
@@ -196,21 +195,22 @@ enum Rules {
         struct Key: Hashable { var controller: String; var host: String; var layer: String; var path: String; var pathType: String; var extra: String }
         var groups: [Key: [Route]] = [:]
         var contourRoots: [String: [Route]] = [:]
-        for r in ctx.graph.routes {
-            if r.provider == .contour && r.kind == "HTTPProxy" {
-                for h in r.hosts { contourRoots[h, default: []].append(r) }
-            }
-            let pathType = normalizedPathType(r)
-            var extra = ""
-            if r.provider == .traefik {
-                let m = r.match
-                if ["Header", "Method", "Query", "ClientIP", "HostRegexp", "ALPN"].contains(where: { m.contains($0) }) { continue }
-                extra = r.entryPoints.sorted().joined(separator: ",")
-            } else if r.provider == .gatewayAPI {
-                extra = r.match.components(separatedBy: ", ").dropFirst().joined(separator: ",")
-            }
-            for h in r.hosts {
-                groups[Key(controller: r.controller, host: h, layer: r.layer, path: r.path, pathType: pathType, extra: extra), default: []].append(r)
+        // Only hosts reached from more than one object can conflict.
+        for h in ctx.graph.hosts where h.routes.count > 1 {
+            let routes = h.routes.compactMap { ctx.graph.route($0) }
+            guard Set(routes.map(\.resource)).count > 1 else { continue }
+            for r in routes {
+                if r.provider == .contour && r.kind == "HTTPProxy" { contourRoots[h.name, default: []].append(r) }
+                let pathType = normalizedPathType(r)
+                var extra = ""
+                if r.provider == .traefik {
+                    let m = r.match
+                    if ["Header", "Method", "Query", "ClientIP", "HostRegexp", "ALPN"].contains(where: { m.contains($0) }) { continue }
+                    extra = r.entryPoints.sorted().joined(separator: ",")
+                } else if r.provider == .gatewayAPI {
+                    extra = r.match.components(separatedBy: ", ").dropFirst().joined(separator: ",")
+                }
+                groups[Key(controller: r.controller, host: h.name, layer: r.layer, path: r.path, pathType: pathType, extra: extra), default: []].append(r)
             }
         }
         for (k, routes) in groups {

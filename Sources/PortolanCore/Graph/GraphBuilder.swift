@@ -21,7 +21,8 @@ public final class GraphBuilder {
     public var presentControllers: Set<String> = []
 
     public struct TraefikStore: Sendable {
-        public var secrets: [NamespacedName: SourceLocation] = [:]
+        /// Each loaded secret, where it is named, and the object that names it.
+        public var secrets: [NamespacedName: (at: SourceLocation, owner: ObjectRef?)] = [:]
         public var defaultCertificate: NamespacedName?
         public init() {}
     }
@@ -33,10 +34,11 @@ public final class GraphBuilder {
 
     // MARK: Helpers for processors
 
-    public func addTraefikStoreSecret(_ controller: String, _ secret: NamespacedName, at: SourceLocation, isDefault: Bool = false) {
+    public func addTraefikStoreSecret(_ controller: String, _ secret: NamespacedName, at: SourceLocation,
+                                      owner: ObjectRef? = nil, isDefault: Bool = false) {
         // In place: copying the store out and back would copy its dictionary on every call.
         if traefikStores[controller] == nil { traefikStores[controller] = TraefikStore() }
-        if traefikStores[controller]!.secrets[secret] == nil { traefikStores[controller]!.secrets[secret] = at }
+        if traefikStores[controller]!.secrets[secret] == nil { traefikStores[controller]!.secrets[secret] = (at, owner) }
         if isDefault { traefikStores[controller]!.defaultCertificate = secret }
     }
 
@@ -99,7 +101,7 @@ public final class GraphBuilder {
             }
             seen.insert(routes[i].id)
         }
-        routes.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        routes.sort { $0.id < $1.id }
         var certSeen = Set<String>()
         var certs: [CertificateInfo] = []
         for c in certificates.sorted(by: { $0.id < $1.id }) where !certSeen.contains(c.id) {
@@ -166,6 +168,19 @@ public final class RouteGraph: @unchecked Sendable {
     }
 }
 
+/// The fields of one route that coverage reads, without copying the route.
+struct RouteView {
+    let tls: RouteTLS
+    let controller: String
+    let provider: Provider
+    let resource: ObjectRef
+    let id: String
+    init(_ routes: [Route], _ i: Int) {
+        tls = routes[i].tls; controller = routes[i].controller; provider = routes[i].provider
+        resource = routes[i].resource; id = routes[i].id
+    }
+}
+
 /// Computes each host's TLS state and which certificates cover it.
 struct CoverageComputer {
     let routes: [Route]
@@ -212,11 +227,13 @@ struct CoverageComputer {
     }
 
     /// Contour and Gateway API only use Secrets of type kubernetes.io/tls.
-    private func requiresTLSType(_ r: Route) -> Bool {
+    private func requiresTLSType(_ r: RouteView) -> Bool {
         r.provider == .contour || r.provider == .gatewayAPI || r.controller == "contour"
     }
 
-    mutating func candidates(for route: Route, host: String) -> [CoverageCandidate] {
+    mutating func candidates(forRouteAt index: Int, host: String) -> [CoverageCandidate] {
+        // Read the fields in place: copying a whole Route per host is measurable on large estates.
+        let route = RouteView(routes, index)
         var out: [CoverageCandidate] = []
         let isTraefik = route.controller.hasPrefix("traefik")
         func consider(_ i: Int, secret: NamespacedName?) {
@@ -293,13 +310,12 @@ struct CoverageComputer {
             var found: [CoverageCandidate] = []
             var terminating = false, passthrough = false
             for i in idx {
-                let r = routes[i]
-                providers.insert(r.provider)
-                controllers.formUnion(r.controllers)
-                if r.terminatesTLS {
+                providers.insert(routes[i].provider)
+                if routes[i].controllers.count == 1 { controllers.insert(routes[i].controller) } else { controllers.formUnion(routes[i].controllers) }
+                if routes[i].terminatesTLS {
                     terminating = true
-                    found += candidates(for: r, host: name)
-                } else if r.tls.enabled && r.tls.passthrough {
+                    found += candidates(forRouteAt: i, host: name)
+                } else if routes[i].tls.enabled && routes[i].tls.passthrough {
                     passthrough = true
                 }
             }
@@ -314,7 +330,7 @@ struct CoverageComputer {
             out.append(Host(name: name, routes: idx.map { routes[$0].id }, providers: providers.sorted(),
                             controllers: controllers.sorted(), tls: tls, certificates: covering, candidates: candidates))
         }
-        out.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        out.sort { $0.name < $1.name }
         return out
     }
 }

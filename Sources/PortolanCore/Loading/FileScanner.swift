@@ -120,20 +120,38 @@ struct FileScanner {
                                     message: "cannot open directory: \(String(cString: strerror(errno)))"))
             return false
         }
-        var names: [String] = []
+        var dirStat = stat()
+        let dirDev: UInt64 = fstat(dirfd(d), &dirStat) == 0 ? UInt64(dirStat.st_dev) : 0
+        // readdir's d_type saves an lstat for plain files and folders; links and unknown types are checked.
+        var entries: [(name: String, type: UInt8, ino: UInt64)] = []
         while let e = readdir(d) {
             let name = withUnsafePointer(to: e.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." || name.hasPrefix(".") { continue }
-            names.append(name)
+            entries.append((name, e.pointee.d_type, UInt64(e.pointee.d_ino)))
         }
         closedir(d)
-        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
 
-        for name in names {
+        for (name, type, ino) in entries {
             let path = join(dir, name)
             let shown = join(display, name)
+            if type == UInt8(DT_REG) {
+                guard Self.wanted(name) else { continue }
+                let id = FileID(dev: dirDev, ino: ino)
+                if seenFiles.contains(id) { continue }
+                seenFiles.insert(id)
+                files.append(InputFile(display: shown, origin: .path(path), size: -1))
+                continue
+            }
+            if type == UInt8(DT_DIR) {
+                let id = FileID(dev: dirDev, ino: ino)
+                if seenDirs.contains(id) { continue }
+                seenDirs.insert(id)
+                walk(dir: path, display: shown, root: root)
+                continue
+            }
             var lst = stat()
             guard lstat(path, &lst) == 0 else {
                 problems.append(Problem(file: shown, line: 0, column: 0,
@@ -167,11 +185,6 @@ struct FileScanner {
                 guard Self.wanted(name) else { continue }
                 if seenFiles.contains(id) { continue }
                 seenFiles.insert(id)
-                if Int(st.st_size) > maxFileSize {
-                    problems.append(Problem(file: shown, line: 0, column: 0,
-                        message: "file is \(Int(st.st_size)) bytes, over the limit of \(maxFileSize) (--max-file-size); skipped"))
-                    continue
-                }
                 files.append(InputFile(display: shown, origin: .path(path), size: Int(st.st_size)))
             default:
                 if Self.wanted(name) {

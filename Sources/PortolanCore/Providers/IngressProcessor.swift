@@ -37,7 +37,7 @@ struct IngressProcessor: GraphProcessor {
         // Traefik loads every spec.tls secret into its store, whatever the hosts say.
         for c in controllers where ControllerFamily(c) == .traefik {
             for e in entries {
-                if let s = e.secret { b.addTraefikStoreSecret(c, NamespacedName(ing.namespace, s), at: ing.at(e.secretNode)) }
+                if let s = e.secret { b.addTraefikStoreSecret(c, NamespacedName(ing.namespace, s), at: ing.at(e.secretNode), owner: ing.ref) }
             }
         }
 

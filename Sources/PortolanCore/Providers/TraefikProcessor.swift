@@ -179,9 +179,9 @@ private final class TraefikRun {
                 }
             }
             for c in b.profile.traefikControllers {
-                for (secret, at) in loaded { b.addTraefikStoreSecret(c, secret, at: at) }
+                for (secret, at) in loaded { b.addTraefikStoreSecret(c, secret, at: at, owner: s.ref) }
                 if complete, namespaces.count == 1, let (secret, at) = defaultSecret {
-                    b.addTraefikStoreSecret(c, secret, at: at, isDefault: true)
+                    b.addTraefikStoreSecret(c, secret, at: at, owner: s.ref, isDefault: true)
                 }
             }
             report(pending, resource: s, hosts: [], routes: [])
@@ -216,7 +216,7 @@ private final class TraefikRun {
                 let secret = NamespacedName(r.namespace, s)
                 tls.secret = secret
                 tls.secretSource = r.at(n)
-                if controller != "unknown" { b.addTraefikStoreSecret(controller, secret, at: r.at(n)) }
+                if controller != "unknown" { b.addTraefikStoreSecret(controller, secret, at: r.at(n), owner: r.ref) }
             }
             if let n = t["certResolver"], let s = n.string, !s.isEmpty {
                 tls.resolver = s

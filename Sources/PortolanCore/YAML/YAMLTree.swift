@@ -166,15 +166,32 @@ public struct Node: Sendable {
     public subscript(key: String) -> Node? {
         let r = raw
         guard r.kind == NodeKind.mapping.rawValue, r.count > 0 else { return nil }
-        var i = Int(r.start + r.count) - 2
-        let start = Int(r.start)
-        while i >= start {
-            let k = Node(tree: tree, index: tree.children[i])
-            if k.scalarEquals(key) { return Node(tree: tree, index: tree.children[i + 1]) }
-            i -= 2
+        var k = key
+        let found: UInt32? = k.withUTF8 { kb in
+            tree.children.withUnsafeBufferPointer { children in
+                tree.raw.withUnsafeBufferPointer { raws in
+                    tree.bytes.withUnsafeBufferPointer { bytes in
+                        var i = Int(r.start + r.count) - 2
+                        let start = Int(r.start)
+                        while i >= start {
+                            let kr = raws[Int(children[i])]
+                            if kr.kind == NodeKind.scalar.rawValue && Int(kr.count) == kb.count
+                                && (kb.count == 0 || memcmp(bytes.baseAddress! + Int(kr.start), kb.baseAddress!, kb.count) == 0) {
+                                return children[i + 1]
+                            }
+                            i -= 2
+                        }
+                        return nil
+                    }
+                }
+            }
         }
-        return nil
+        return found.map { Node(tree: tree, index: $0) }
     }
+
+    /// Follows mapping keys (non-variadic forms avoid an array allocation in hot paths).
+    public subscript(a: String, b: String) -> Node? { self[a]?[b] }
+    public subscript(a: String, b: String, c: String) -> Node? { self[a]?[b]?[c] }
 
     /// Follows a path of mapping keys.
     public subscript(path: String...) -> Node? {
