@@ -53,9 +53,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: Fuzzing (Scripts/fuzz builds portolan-fuzz with libFuzzer; tests replay the regressions)
+        .target(name: "PortolanFuzzing", dependencies: ["PortolanCore", "PortolanReport"]),
+        .executableTarget(name: "portolan-fuzz", dependencies: ["PortolanFuzzing"]),
+
         // MARK: Tests
         .testTarget(
-            name: "PortolanCoreTests", dependencies: ["PortolanCore", "PortolanReport"],
+            name: "PortolanCoreTests", dependencies: ["PortolanCore", "PortolanReport", "PortolanFuzzing"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PortolanReportTests", dependencies: ["PortolanReport", "PortolanCore"],
             exclude: ["Golden"]),

@@ -1,0 +1,35 @@
+import PortolanCore
+import PortolanReport
+
+/// Feeds arbitrary bytes through everything that reads input: the YAML parser, the loader, every
+/// provider processor (through the graph), the Traefik rule parser, PEM parsing, the configuration
+/// reader, the analysis and every exporter. Used by the libFuzzer target and by the regression tests,
+/// which replay committed inputs. Returns the rendered outputs so tests can check them.
+public enum FuzzHarness {
+    @discardableResult
+    public static func run(_ data: [UInt8]) -> [String] {
+        var outputs: [String] = []
+        _ = YAMLParser.parse(data)
+        var load = LoadOptions(paths: ["-"])
+        load.stdin = data
+        load.workers = 1
+        let inputs = Loader.load(load)
+        var options = AnalysisOptions()
+        options.now = 1_796_083_200   // 2026-12-01, fixed: the harness must be deterministic
+        let estate = Analyzer.run(inputs, options: options)
+        for f in Exporters.available {
+            if let text = Exporters.render(f, estate, options: ReportOptions(version: "fuzz")) { outputs.append(text) }
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        if case .success(let e) = TraefikRule.parse(text) {
+            _ = TraefikRule.expand(e)
+            _ = TraefikRule.check(e, syntax: .v3, layer: .http)
+            _ = TraefikRule.check(e, syntax: .v2, layer: .tcp)
+            outputs.append(TraefikRule.render(e))
+        }
+        _ = PEM.parseChain(data)
+        _ = try? PortolanConfig.parse(data, file: "fuzz.yaml")
+        outputs.append(TextSafety.visible(text))
+        return outputs
+    }
+}
