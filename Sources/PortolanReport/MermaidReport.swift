@@ -20,7 +20,7 @@ public enum MermaidReport {
         var out = "flowchart LR\n"
         for (i, n) in pic.nodes.enumerated() {
             var label = Mermaid.label((n.symbol.isEmpty ? "" : n.symbol + " ") + n.title)
-            if !n.detail.isEmpty { label += "<br/><small>" + Mermaid.label(n.detail) + "</small>" }
+            if !n.detail.isEmpty { label += "<br/>" + Mermaid.label(n.detail) }
             let (open, close): (String, String)
             switch n.layer {
             case .host: (open, close) = ("([\"", "\"])")
