@@ -115,6 +115,12 @@ struct ReportFacts {
         return "expires \(UTCDate.day(na)) (\(d) day\(d == 1 ? "" : "s"))"
     }
 
+    /// For pictures: `expires 2026-06-11 (10 d)`, `expired 2026-05-01`, or the issuer when not issued yet.
+    func shortExpiry(_ c: CertificateInfo) -> String {
+        guard let na = c.notAfter, let d = daysLeft(c) else { return c.issuer ?? "expiry unknown" }
+        return na <= estate.now ? "expired \(UTCDate.day(na))" : "expires \(UTCDate.day(na)) (\(d) d)"
+    }
+
     // MARK: Providers
 
     /// One colour per provider, used by every picture (HTML, DOT, Mermaid).
@@ -252,7 +258,7 @@ struct GraphPicture {
                 let target: Int
                 if let id = c.certificate, let cert = g.certificate(id) {
                     var cn = Node(key: "cert:" + id, layer: .certificate, title: "\(cert.namespace)/\(cert.name)",
-                                  detail: cert.origin.rawValue + " · " + (cert.notAfter == nil ? cert.issuer ?? "expiry unknown" : facts.expiryText(cert)),
+                                  detail: cert.origin.rawValue + " · " + facts.shortExpiry(cert),
                                   namespace: cert.namespace)
                     let e = facts.expiry(cert)
                     cn.problem = e == .expired || facts.certificateSeverity[id] == .error
