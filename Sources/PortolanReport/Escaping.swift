@@ -110,9 +110,10 @@ public enum Mermaid {
 }
 
 extension Markdown {
-    /// An inline code span when the text is plain (no backtick, pipe or control character), else escaped text.
+    /// An inline code span when the text is plain (no backtick, pipe, markup character or control character),
+    /// else escaped text.
     public static func code(_ s: String) -> String {
-        if !s.isEmpty, TextSafety.isClean(s), !s.contains("`"), !s.contains("|") { return "`" + s + "`" }
+        if !s.isEmpty, TextSafety.isClean(s), !s.contains(where: { "`|<>&\\".contains($0) }) { return "`" + s + "`" }
         return cell(s)
     }
 }

@@ -7,9 +7,11 @@ public enum MarkdownReport {
     /// Above these sizes the Mermaid graph is left out (GitHub renders at most ~500 edges and 50,000 characters).
     static let graphMaxNodes = 80
     static let graphMaxEdges = 150
-    /// Table rows at most (a GitHub comment holds 65,536 characters).
+    /// Table rows at most, and bytes at most per table (a GitHub comment holds 65,536 characters).
     static let maxFindingRows = 150
     static let maxHostRows = 150
+    static let findingsBudget = 26_000
+    static let hostsBudget = 18_000
 
     public static func render(_ e: Estate, options: ReportOptions) -> String {
         let facts = ReportFacts(e)
@@ -75,14 +77,17 @@ public enum MarkdownReport {
             out += "No findings.\n\n"
         } else {
             out += "| severity | rule | where | hosts | message |\n| --- | --- | --- | --- | --- |\n"
-            for f in e.findings.prefix(maxFindingRows) {
+            var listed = 0
+            let start = out.utf8.count
+            for f in e.findings.prefix(maxFindingRows) where out.utf8.count - start < findingsBudget {
+                listed += 1
                 let at = f.source.map { "\($0.file):\($0.line)" }
                 var hosts = f.hosts.prefix(3).map(Markdown.code).joined(separator: ", ")
                 if f.hosts.count > 3 { hosts += " +\(f.hosts.count - 3)" }
                 out += "| \(severityLabel(f.severity)) | `\(f.rule)` | \(at.map(Markdown.code) ?? "—") | \(hosts.isEmpty ? "—" : hosts) | \(Markdown.cell(f.message)) |\n"
             }
-            if e.findings.count > maxFindingRows {
-                out += "\n_\(e.findings.count - maxFindingRows) more findings are not listed: see `portolan check` or the HTML report._\n"
+            if e.findings.count > listed {
+                out += "\n_\(e.findings.count - listed) more findings are not listed: see `portolan check` or the HTML report._\n"
             }
             out += "\n"
         }
@@ -92,13 +97,16 @@ public enum MarkdownReport {
         var hostNote = ""
         if hosts.count > maxHostRows {
             let withFindings = Set(e.findings.flatMap(\.hosts))
-            hosts = hosts.filter { facts.isProblem($0) || withFindings.contains($0.name) }
+            hosts = hosts.filter { facts.isProblem($0) } + hosts.filter { !facts.isProblem($0) && withFindings.contains($0.name) }
             if hosts.count > maxHostRows { hosts = Array(hosts.prefix(maxHostRows)) }
             hostNote = "\n_Only hosts with findings are listed (\(hosts.count) of \(g.hosts.count)); see the HTML report for all._\n"
         }
         out += "<details\(g.hosts.count <= 20 ? " open" : "")><summary>Hosts (\(g.hosts.count))</summary>\n\n"
         out += "| status | host | providers / controllers | routes | backends | certificate |\n| --- | --- | --- | --- | --- | --- |\n"
-        for h in hosts {
+        let hostsStart = out.utf8.count
+        var hostsListed = 0
+        for h in hosts where out.utf8.count - hostsStart < hostsBudget {
+            hostsListed += 1
             let routes = facts.routes(of: h)
             var routeCells = routes.prefix(4).map { r in Markdown.cell("\(r.kind) \(r.namespace)/\(r.name) \(r.path)") }
             if routes.count > 4 { routeCells.append("+\(routes.count - 4) more") }
@@ -109,6 +117,9 @@ public enum MarkdownReport {
             out += Markdown.cell(h.providers.map(\.rawValue).joined(separator: ", ")) + " / " + Markdown.cell(h.controllers.joined(separator: ", "))
             out += " | \(routeCells.joined(separator: "<br>")) | \(backendCells.isEmpty ? "—" : backendCells.joined(separator: "<br>")) | "
             out += certificateCell(h, facts) + " |\n"
+        }
+        if hostsListed < hosts.count {
+            hostNote = "\n_\(hostsListed) of \(g.hosts.count) hosts are listed (those with findings first); see the HTML report for all._\n"
         }
         out += hostNote
         out += "\n</details>\n\n"
