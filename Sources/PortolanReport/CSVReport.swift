@@ -37,7 +37,8 @@ public enum CSVReport {
                     shown.insert(id)
                     rows.append((id, [CSV.field(h.name), covers ? "yes" : "no"] + certFields(cert)))
                 } else {
-                    rows.append(("~" + key, [CSV.field(h.name), "no", "", "", CSV.field(c.secret?.description ?? ""), "", "", "", ""]))
+                    rows.append(((c.certificate ?? "~") + key, [CSV.field(h.name), covers ? "yes" : "no", CSV.field(c.certificate ?? ""), "",
+                                                                CSV.field(c.secret?.description ?? ""), "", "", "", ""]))
                 }
             }
             if rows.isEmpty { rows.append(("", [CSV.field(h.name), "no", "", "", "", "", "", "", ""])) }

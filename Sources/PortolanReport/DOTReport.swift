@@ -18,7 +18,7 @@ public enum DOTReport {
         var out = "// Portolan route graph: hosts -> routes -> services -> certificates.\n"
         out += "// Render with: dot -Tsvg portolan.dot -o portolan.svg\n"
         out += "digraph portolan {\n"
-        var title = "Portolan \(options.version): \(e.graph.hosts.count) hosts, \(e.graph.routes.count) routes, \(e.findings.count) findings"
+        var title = "Portolan \(options.version): " + [MarkdownReport.plural(e.graph.hosts.count, "host"), MarkdownReport.plural(e.graph.routes.count, "route"), MarkdownReport.plural(e.findings.count, "finding")].joined(separator: ", ")
         if e.nowIsFixed { title += " (" + UTCDate.rfc3339(e.now) + ")" }
         out += "  graph [rankdir=LR, newrank=true, fontname=\"Helvetica\", fontsize=12, nodesep=0.2, ranksep=0.9, labelloc=t, label=\(DOT.quoted(title))];\n"
         out += "  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.12,0.04\"];\n"

@@ -264,6 +264,9 @@ struct GraphPicture {
                     cn.problem = e == .expired || facts.certificateSeverity[id] == .error
                     cn.warning = e == .expiring || facts.certificateSeverity[id] == .warning
                     target = node(cn)
+                } else if let id = c.certificate {
+                    // A certificate outside a filtered view (-n/--provider): shown, not judged.
+                    target = node(Node(key: "cert:" + id, layer: .certificate, title: id, detail: "outside this view", namespace: ""))
                 } else if let s = c.secret {
                     var cn = Node(key: "secret:" + s.description, layer: .certificate, title: s.description,
                                   detail: c.certificate == nil ? "secret produced by nothing" : "secret", namespace: s.namespace)
