@@ -125,6 +125,21 @@ import PortolanCore
         #expect(pictures == Set(large.graph.routes.map(\.namespace)).count)
     }
 
+    /// The fixture's TLS Secrets hold real PEM certificates and a placeholder key: no value reaches any report.
+    @Test(arguments: ReportFormat.allCases)
+    func noSecretValue(_ format: ReportFormat) throws {
+        let yaml = try String(contentsOfFile: ReportFixtures.root + "/estate/apps/secrets.yaml", encoding: .utf8)
+        let values = yaml.split(separator: "\n").compactMap { line -> String? in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("tls.crt:") || t.hasPrefix("tls.key:") else { return nil }
+            return String(t.split(separator: " ").last!.prefix(24))
+        }
+        #expect(values.count == 6)
+        let text = Self.render(format)
+        for v in values { #expect(!text.contains(v), "\(format) contains a secret value") }
+        for marker in ["BEGIN CERTIFICATE", "PRIVATE KEY", "not a real key"] { #expect(!text.contains(marker)) }
+    }
+
     @Test func escapingHelpers() {
         #expect(HTML.text("<a href=\"x\">'&'</a>\u{1B}") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\\e")
         #expect(XML.text("a<b>&\"'\u{07}\u{FFFE}") == "a&lt;b&gt;&amp;&quot;&apos;\\x07\\ufffe")
