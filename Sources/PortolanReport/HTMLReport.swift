@@ -340,7 +340,7 @@ public enum HTMLReport {
             out += "<td><code>\(HTML.text(c.id))</code></td><td>\(HTML.text(c.origin.rawValue))</td>"
             out += "<td>\(HTML.text(c.secret?.description ?? "—"))</td>"
             out += "<td>\(c.dnsNames.prefix(8).map(HTML.text).joined(separator: "<br>"))\(c.dnsNames.count > 8 ? "<br><span class=\"sub\">+\(c.dnsNames.count - 8) more</span>" : "")</td>"
-            out += "<td>\(c.notAfter.map { UTCDate.day($0) } ?? "—")</td>"
+            out += "<td class=\"date\">\(c.notAfter.map { UTCDate.day($0) } ?? "—")</td>"
             let d = facts.daysLeft(c)
             let cls = ex == .expired ? "bad-text" : ex == .expiring ? "warn-text" : ""
             out += "<td data-v=\"\(d.map(String.init) ?? "99999")\"><span class=\"\(cls)\">\(d.map(String.init) ?? "—")</span></td>"
@@ -519,7 +519,7 @@ public enum HTMLReport {
     .grid tbody tr:hover{background:#f8fafd}
     .grid tr.bad td:first-child{box-shadow:inset 4px 0 0 var(--red)}
     .grid tr:target{background:#fff8d6}
-    .msg{min-width:260px}.host b{font-weight:600;word-break:break-all}.loc{min-width:220px;max-width:360px;overflow-wrap:anywhere}.hosts{min-width:170px;max-width:300px;overflow-wrap:anywhere}.grid td:not(.loc)>code:only-child{white-space:nowrap}
+    .msg{min-width:260px}.host b{font-weight:600;word-break:break-all}.loc{min-width:220px;max-width:360px;overflow-wrap:anywhere}.hosts{min-width:170px;max-width:300px;overflow-wrap:anywhere}.grid td:not(.loc)>code:only-child,.grid td.date{white-space:nowrap}
     .js .sortable th{cursor:pointer;user-select:none}.js .sortable th:hover{color:var(--ink)}
     .sortable th[aria-sort=ascending]::after{content:" ▲";font-size:10px}.sortable th[aria-sort=descending]::after{content:" ▼";font-size:10px}
     .filters{display:flex;flex-wrap:wrap;gap:10px 14px;align-items:end;margin:0 0 12px;padding:10px 12px;background:var(--head);border:1px solid var(--line);border-radius:10px}
