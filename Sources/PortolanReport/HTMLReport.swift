@@ -566,7 +566,7 @@ public enum HTMLReport {
       body{background:#fff;font-size:11px}.top{background:#fff;color:#000;padding:0}.top .meta,.top code{color:#333}
       nav,.filters,.seg,.hint,.show,.js-only{display:none!important}
       .panel,.card{box-shadow:none;break-inside:avoid-page}.panel{border:0;padding:8px 0}
-      .grid th{position:static}.grid tr{break-inside:avoid}
+      .grid th{position:static}.grid tr{break-inside:avoid}.scroll{overflow:visible}.msg,.loc,.hosts{min-width:0}.grid td,.grid th{padding:4px 5px}
       .pic{overflow:visible;border:0}svg.graph{max-width:100%;height:auto}
       *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
       tr[hidden]{display:table-row!important}
