@@ -62,7 +62,7 @@ let package = Package(
             name: "PortolanCoreTests", dependencies: ["PortolanCore", "PortolanReport", "PortolanFuzzing"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PortolanReportTests", dependencies: ["PortolanReport", "PortolanCore"],
-            exclude: ["Golden"]),
+            exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "PortolanTUITests", dependencies: ["PortolanTUI", "PortolanCore"],
             exclude: ["Screens"]),
         .testTarget(name: "PortolanCLITests", dependencies: ["portolan"]),

@@ -59,7 +59,12 @@ public enum Exporters {
         switch f {
         case .json: return { e, o in JSONReport.render(e, version: o.version) }
         case .sarif: return { e, o in SARIFReport.render(e, options: o) }
-        default: return nil
+        case .markdown: return { e, o in MarkdownReport.render(e, options: o) }
+        case .html: return { e, o in HTMLReport.render(e, options: o) }
+        case .dot: return { e, o in DOTReport.render(e, options: o) }
+        case .mermaid: return { e, o in MermaidReport.render(e, options: o) }
+        case .junit: return { e, o in JUnitReport.render(e, options: o) }
+        case .csv: return { e, o in CSVReport.render(e, options: o) }
         }
     }
 
