@@ -128,9 +128,16 @@ public struct Buffer: Equatable, Sendable {
         return max(0, cx - x)
     }
 
-    /// Draws styled spans; returns the number of cells used.
+    /// Draws styled spans; returns the number of cells used. With an `ellipsis`, a line that does not
+    /// fit ends with it.
     @discardableResult
-    public mutating func setLine(_ x: Int, _ y: Int, _ line: Line, maxWidth: Int = .max) -> Int {
+    public mutating func setLine(_ x: Int, _ y: Int, _ line: Line, maxWidth: Int = .max, ellipsis: String? = nil) -> Int {
+        if let ellipsis, maxWidth > 1, maxWidth < .max / 2, line.width > maxWidth {
+            let ew = TextCells.width(ellipsis)
+            let used = setLine(x, y, line, maxWidth: maxWidth - ew)
+            let style = cell(x + max(0, used - 1), y)?.style ?? .plain
+            return used + setString(x + used, y, ellipsis, style, maxWidth: maxWidth - used)
+        }
         var used = 0
         for s in line.spans {
             if used >= maxWidth { break }

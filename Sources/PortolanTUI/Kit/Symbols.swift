@@ -32,7 +32,7 @@ public struct Symbols: Hashable, Sendable {
     public static let ascii = Symbols(
         topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|",
         teeRight: "+", teeLeft: "+",
-        branch: "|-", lastBranch: "`-", pipe: "| ", expanded: "-", collapsed: "+", selection: ">",
+        branch: "|-", lastBranch: "`-", pipe: "| ", expanded: "v", collapsed: ">", selection: ">",
         gaugeFull: "#", gaugeEmpty: ".", ellipsis: "~", arrowRight: "->", bullet: "*", separator: "|", cursor: "_",
         covered: "+", uncovered: "x", conflict: "!", plainHTTP: "o", passthrough: "=",
         error: "E", warning: "W", info: "i", missing: "x", ok: "+", isUnicode: false)

@@ -8,15 +8,17 @@ public struct KeyHint: Hashable, Sendable {
 /// The bottom line: key hints for the current context, or a message.
 public struct StatusBar: Widget {
     public var hints: [KeyHint]
+    /// Hints kept at the right end whatever the width (`? help`, `q quit`).
+    public var pinned: [KeyHint]
     public var message: Line?
     public var right: Line?
     public var keyStyle: Style
     public var labelStyle: Style
     public var background: Style
 
-    public init(hints: [KeyHint], message: Line? = nil, right: Line? = nil, keyStyle: Style = Style(modifiers: [.bold, .reverse]),
-                labelStyle: Style = .plain, background: Style = .plain) {
-        self.hints = hints; self.message = message; self.right = right
+    public init(hints: [KeyHint], pinned: [KeyHint] = [], message: Line? = nil, right: Line? = nil,
+                keyStyle: Style = Style(modifiers: [.bold, .reverse]), labelStyle: Style = .plain, background: Style = .plain) {
+        self.hints = hints; self.pinned = pinned; self.message = message; self.right = right
         self.keyStyle = keyStyle; self.labelStyle = labelStyle; self.background = background
     }
 
@@ -28,18 +30,31 @@ public struct StatusBar: Widget {
             rightW = min(right.width, area.width / 3)
             buf.setLine(area.right - rightW, area.y, right, maxWidth: rightW)
         }
-        let avail = area.width - rightW - (rightW > 0 ? 1 : 0)
+        var avail = area.width - rightW - (rightW > 0 ? 1 : 0)
+        let pinnedWidth = pinned.reduce(0) { $0 + StatusBar.width($1) }
+        if pinnedWidth <= avail {
+            var x = area.x + avail - pinnedWidth
+            for h in pinned { x += draw(h, x, area.y, &buf) }
+            avail -= pinnedWidth + 1
+        }
         if let message {
             buf.setLine(area.x, area.y, Line(" ") + message, maxWidth: avail)
             return
         }
         var x = area.x
         for h in hints {
-            let need = TextCells.width(h.keys) + TextCells.width(h.label) + 3
-            if x - area.x + need > avail { break }
-            x += buf.setString(x, area.y, " " + h.keys + " ", keyStyle)
-            x += buf.setString(x, area.y, " " + h.label, labelStyle)
+            if x - area.x + StatusBar.width(h) > avail { break }
+            x += draw(h, x, area.y, &buf)
         }
+    }
+
+    /// ` keys ` then ` label ` (the trailing space separates hints).
+    static func width(_ h: KeyHint) -> Int { TextCells.width(h.keys) + TextCells.width(h.label) + 4 }
+
+    func draw(_ h: KeyHint, _ x: Int, _ y: Int, _ buf: inout Buffer) -> Int {
+        var w = buf.setString(x, y, " " + h.keys + " ", keyStyle)
+        w += buf.setString(x + w, y, " " + h.label + " ", labelStyle)
+        return w
     }
 }
 

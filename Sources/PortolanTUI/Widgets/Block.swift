@@ -32,19 +32,20 @@ public struct Block: Widget {
             }
         }
         let room = area.width - (borders ? 4 : 0)
-        var rightWidth = 0
-        if let r = rightTitle, room > 8 {
-            let w = min(r.width, room / 2)
-            rightWidth = w + 1
-            buf.setLine(area.right - (borders ? 2 : 0) - w, area.top, r, maxWidth: w)
-        }
+        // The title first; the right title takes what is left.
+        var titleWidth = 0
         if let t = title, room > 0 {
             let x = area.left + (borders ? 1 : 0)
-            let maxW = room + (borders ? 2 : 0) - rightWidth
-            // A space either side of the title, over the border.
             var padded = Line(" ", t.spans.first?.style ?? .plain) + t
             padded.append(" ", t.spans.last?.style ?? .plain)
-            buf.setLine(x, area.top, padded, maxWidth: max(0, maxW))
+            titleWidth = buf.setLine(x, area.top, padded, maxWidth: room + (borders ? 2 : 0) - 2)
+        }
+        if let r = rightTitle {
+            let free = room + (borders ? 2 : 0) - titleWidth - 3
+            if free >= min(r.width, 6) {
+                let w = min(r.width, free)
+                buf.setLine(area.right - (borders ? 2 : 0) - w, area.top, r, maxWidth: w)
+            }
         }
         if let b = bottomTitle, borders, area.height >= 2, room > 0 {
             buf.setLine(area.left + 2, area.bottom - 1, b, maxWidth: room)

@@ -50,11 +50,13 @@ public struct Table: StatefulWidget {
     public var columnSpacing: Int
     /// Attributes added to the header row.
     public var headerStyle: Style
+    /// Ends a cell that does not fit.
+    public var ellipsis: String?
 
     public init(count: Int, widths: [Constraint], header: [Line]? = nil, highlight: StylePatch = StylePatch(add: .reverse),
                 highlightSymbol: String = "", showSelection: Bool = true, columnSpacing: Int = 1,
-                headerStyle: Style = Style(modifiers: .bold), row: @escaping (Int) -> [Line]) {
-        self.count = count; self.widths = widths; self.header = header; self.row = row
+                headerStyle: Style = Style(modifiers: .bold), ellipsis: String? = "…", row: @escaping (Int) -> [Line]) {
+        self.count = count; self.widths = widths; self.header = header; self.row = row; self.ellipsis = ellipsis
         self.highlight = highlight; self.highlightSymbol = highlightSymbol; self.showSelection = showSelection
         self.columnSpacing = columnSpacing; self.headerStyle = headerStyle
     }
@@ -80,7 +82,7 @@ public struct Table: StatefulWidget {
         for i in state.offset..<end {
             let cells = row(i)
             for (c, r) in zip(cells, cols) where r.width > 0 {
-                buf.setLine(r.x, y, c, maxWidth: r.width)
+                buf.setLine(r.x, y, c, maxWidth: r.width, ellipsis: ellipsis)
             }
             if showSelection && i == state.selected {
                 let rowRect = Rect(x: area.x, y: y, width: area.width, height: 1)

@@ -47,7 +47,8 @@ public enum TreeFlattener {
             let marker = n.children.isEmpty ? (depth == 0 ? "" : symbols.horizontal) : (expanded ? symbols.expanded : symbols.collapsed)
             let guide: String
             if depth == 0 {
-                guide = marker.isEmpty ? "" : marker + " "
+                // A root shows a marker only when collapsed.
+                guide = n.children.isEmpty || expanded ? "" : marker + " "
             } else {
                 guide = prefix + (isLast ? symbols.lastBranch : symbols.branch) + marker + " "
             }
@@ -70,10 +71,12 @@ public struct TreeView<Payload: Sendable>: StatefulWidget {
     public var guideStyle: Style
     public var highlight: StylePatch
     public var showSelection: Bool
+    public var ellipsis: String?
 
     public init(rows: [TreeRow<Payload>], guideStyle: Style = Style(modifiers: .dim),
-                highlight: StylePatch = StylePatch(add: .reverse), showSelection: Bool = true) {
+                highlight: StylePatch = StylePatch(add: .reverse), showSelection: Bool = true, ellipsis: String? = "…") {
         self.rows = rows; self.guideStyle = guideStyle; self.highlight = highlight; self.showSelection = showSelection
+        self.ellipsis = ellipsis
     }
 
     public func render(_ area: Rect, _ buf: inout Buffer, state: inout ListState) {
@@ -85,7 +88,7 @@ public struct TreeView<Payload: Sendable>: StatefulWidget {
             let y = area.y + i - state.offset
             let r = rows[i]
             let gw = buf.setString(area.x, y, r.guide, guideStyle, maxWidth: area.width)
-            let lw = buf.setLine(area.x + gw, y, r.node.label, maxWidth: area.width - gw)
+            let lw = buf.setLine(area.x + gw, y, r.node.label, maxWidth: area.width - gw, ellipsis: ellipsis)
             if showSelection && i == state.selected {
                 buf.setStyle(Rect(x: area.x + gw, y: y, width: max(1, lw), height: 1), highlight)
             }
