@@ -58,4 +58,9 @@ static inline int ptl_ccharw_max(void) { return CCHARW_MAX; }
 // newterm on the process's own standard streams (stdin/stdout are macros or globals Swift 6 rejects).
 static inline SCREEN *ptl_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
 static inline const char *ptl_codeset(void) { return nl_langinfo(CODESET); }
+// Whether the terminal has an alternate screen (smcup); without one, the screen is cleared on exit.
+static inline int ptl_has_alt_screen(void) {
+    char *s = tigetstr("smcup");
+    return s != NULL && s != (char *)-1 && *s != 0;
+}
 #endif

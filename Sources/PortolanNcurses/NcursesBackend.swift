@@ -83,6 +83,11 @@ public final class NcursesBackend: Backend, EventSource {
     public func close() {
         guard NcursesBackend.active else { return }
         NcursesBackend.active = false
+        // Without an alternate screen (linux console, vt100) the explorer would stay on screen.
+        if ptl_has_alt_screen() == 0 {
+            erase()
+            refresh()
+        }
         endwin()
         if let screen { delscreen(screen) }
         screen = nil
@@ -146,6 +151,10 @@ public final class NcursesBackend: Backend, EventSource {
             _ = ptl_setcchar(&cc, wide, attributes(ch.cell.style.modifiers), pair(ch.cell.style))
             // The bottom-right cell reports ERR (the cursor cannot advance) but is drawn.
             _ = mvadd_wch(Int32(ch.y), Int32(ch.x), &cc)
+            // A wide grapheme shown as `?` in an ASCII locale: fill its second cell too.
+            if !utf8 && ch.cell.width == 2 && !(ch.cell.symbol.unicodeScalars.first?.isASCII ?? true) {
+                _ = mvadd_wch(Int32(ch.y), Int32(ch.x + 1), &cc)
+            }
         }
     }
 

@@ -142,7 +142,7 @@ public struct GraphTrees {
             l.append(c.reason, theme.uncovered)
             return l
         }
-        l.append(" — " + c.reason, c.covers ? theme.dim : theme.uncovered)
+        l.append(" \(sym.dash) " + c.reason, c.covers ? theme.dim : theme.uncovered)
         return l
     }
 
@@ -265,7 +265,7 @@ public struct GraphTrees {
         let key = "\(s.namespace)/\(s.name)"
         let id = "service:\(key)"
         var label = Line([Span("Service ", theme.dim), Span(key, Style(modifiers: .bold)), Span("  \(s.type)", theme.dim)])
-        if let e = s.externalName { label.append(" → \(e)", theme.dim) }
+        if let e = s.externalName { label.append(" \(sym.arrowRight) \(e)", theme.dim) }
         var children: [GraphNode] = []
         let fs = model.findingsByResource[ExplorerModel.serviceRef(s)] ?? []
         children += findingNodes(fs, parent: id)

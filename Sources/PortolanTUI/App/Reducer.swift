@@ -189,7 +189,7 @@ public enum Reducer {
         case .nextFinding: nextFinding(&s, forward: true)
         case .previousFinding: nextFinding(&s, forward: false)
         case .cycleProvider:
-            let all: [Provider?] = [nil] + Provider.allCases.sorted().map { Optional($0) }
+            let all: [Provider?] = [nil] + Provider.allCases.map { Optional($0) }
             let i = all.firstIndex(of: s.provider) ?? 0
             s.provider = all[(i + 1) % all.count]
             for v in NavView.allCases { refresh(&s, v, keepKey: selectedKey(s, v)) }

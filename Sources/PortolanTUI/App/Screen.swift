@@ -46,8 +46,8 @@ public enum Screen {
                 l.append("\(files) files \(m.resourceCount) obj")
                 l.append(" \(problems) prob", problems > 0 ? t.warningStyle : t.text)
             } else {
-                l.append(plural(files, "file") + " · " + plural(m.resourceCount, "object"))
-                l.append(" · ")
+                l.append(plural(files, "file") + " \(t.symbols.dot) " + plural(m.resourceCount, "object"))
+                l.append(" \(t.symbols.dot) ")
                 l.append(plural(problems, "problem"), problems > 0 ? t.warningStyle : t.text)
             }
             l.spans.append(sep)
@@ -62,7 +62,7 @@ public enum Screen {
             }
             l.spans.append(sep)
             for (i, sev) in [Severity.error, .warning, .info].enumerated() {
-                if i > 0 { l.append(level >= 1 ? " " : " · ") }
+                if i > 0 { l.append(level >= 1 ? " " : " \(t.symbols.dot) ") }
                 let n = m.severityCounts[sev] ?? 0
                 let word = level >= 1 ? "" : " " + (n == 1 || sev == .info ? sev.rawValue : sev.rawValue + "s")
                 l.append("\(t.severitySymbol(sev)) \(n)\(word)", n > 0 ? t.severity(sev) : t.dim)
@@ -117,7 +117,7 @@ public enum Screen {
         var title = Line(s.view.title, t.title)
         title.append(l.rows.count == total ? " \(total)" : " \(l.rows.count) of \(total)", t.dim)
         var right = Line(" ")
-        if let p = s.provider { right.append(p.rawValue, t.provider(p)); right.append(" · ", t.dim) }
+        if let p = s.provider { right.append(p.rawValue, t.provider(p)); right.append(" \(t.symbols.dot) ", t.dim) }
         right.append("by " + m.sortNames(s.view)[l.sort] + " ", t.dim)
         var bottom: Line? = nil
         if s.editingFilter || !l.filter.isEmpty {
@@ -288,7 +288,7 @@ public enum Screen {
         let what = s.inputs.isEmpty ? "." : s.inputs.joined(separator: " ")
         buf.setString(inner.x, inner.y, "Reading manifests from " + what, .plain, maxWidth: inner.width)
         let ratio: Double? = total > 0 ? Double(done) / Double(total) : nil
-        let label = total > 0 ? "\(done) of \(plural(total, "file")) parsed" : "looking for files…"
+        let label = total > 0 ? "\(done) of \(plural(total, "file")) parsed" : "looking for files" + t.symbols.ellipsis
         Gauge(ratio: ratio, label: label, filled: t.accent, empty: t.dim, symbols: t.symbols)
             .render(Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 2), &buf)
         buf.setString(inner.x, inner.y + 5, "q quits", t.dim, maxWidth: inner.width)

@@ -13,6 +13,10 @@ public struct Symbols: Hashable, Sendable {
     public var bullet: String
     public var separator: String
     public var cursor: String
+    /// Between items on one line (`3 files · 12 objects`).
+    public var dot: String
+    /// Before an explanation (`secret shop/tls — exact`).
+    public var dash: String
 
     // Host markers (always paired with colour, never colour alone).
     public var covered: String, uncovered: String, conflict: String, plainHTTP: String, passthrough: String
@@ -25,7 +29,7 @@ public struct Symbols: Hashable, Sendable {
         topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘", horizontal: "─", vertical: "│",
         teeRight: "├", teeLeft: "┤",
         branch: "├─", lastBranch: "└─", pipe: "│ ", expanded: "▾", collapsed: "▸", selection: "▶",
-        gaugeFull: "█", gaugeEmpty: "░", ellipsis: "…", arrowRight: "→", bullet: "•", separator: "│", cursor: "▏",
+        gaugeFull: "█", gaugeEmpty: "░", ellipsis: "…", arrowRight: "→", bullet: "•", separator: "│", cursor: "▏", dot: "·", dash: "—",
         covered: "✔", uncovered: "✘", conflict: "⚠", plainHTTP: "○", passthrough: "⇄",
         error: "✘", warning: "⚠", info: "ℹ", missing: "✘", ok: "✔", isUnicode: true)
 
@@ -33,7 +37,7 @@ public struct Symbols: Hashable, Sendable {
         topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|",
         teeRight: "+", teeLeft: "+",
         branch: "|-", lastBranch: "`-", pipe: "| ", expanded: "v", collapsed: ">", selection: ">",
-        gaugeFull: "#", gaugeEmpty: ".", ellipsis: "~", arrowRight: "->", bullet: "*", separator: "|", cursor: "_",
+        gaugeFull: "#", gaugeEmpty: ".", ellipsis: "~", arrowRight: "->", bullet: "*", separator: "|", cursor: "_", dot: ",", dash: "-",
         covered: "+", uncovered: "x", conflict: "!", plainHTTP: "o", passthrough: "=",
         error: "E", warning: "W", info: "i", missing: "x", ok: "+", isUnicode: false)
 }
