@@ -81,6 +81,28 @@ import Testing
         assertScreen(s.screen, named: "ascii-80x24")
     }
 
+    /// Wide characters keep columns aligned: every row is exactly as wide as the screen.
+    @Test func rowsKeepTheirWidthWithWideCharacters() {
+        for s in [Self.small, Self.large, Self.small.after(.char("2")), Self.large.after(.char("G"), .enter),
+                  Fixture.state(width: 200, height: 60).after(.char("y"), .char("G"))] {
+            for (i, line) in s.screen.enumerated() {
+                #expect(DisplayWidth.of(line) == s.size.width, "row \(i): \(line)")
+            }
+        }
+        #expect(Self.small.screen.contains { $0.contains("日本.example.jp") })
+    }
+
+    /// Control characters from manifests are shown escaped, never sent to the terminal.
+    @Test func controlCharactersFromManifestsAreEscaped() {
+        let s = Self.large.after(.char("3"), .char("j"))
+        #expect(s.selectedKey == "blog/evil\u{1B}[31mred")
+        let screen = s.screen
+        #expect(screen.contains { $0.contains("blog/evil\\e[31mred") })
+        #expect(!screen.joined().unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+        let yaml = s.after(.char("y")).screen.joined(separator: "\n")
+        #expect(yaml.contains("name: \"evil\\e[31mred\""))
+    }
+
     /// 200x60 with every pane: three columns.
     @Test func wide() {
         let s = Fixture.state(width: 200, height: 60).after(.char("y"), .char("j"), .enter)

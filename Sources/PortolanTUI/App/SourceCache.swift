@@ -85,13 +85,7 @@ public final class SourceCache: @unchecked Sendable {
             guard doc.contains(where: { lines[$0].hasPrefix("kind:") && lines[$0].dropFirst(5).trimmingCharacters(in: .whitespaces) == "Secret" })
             else { return }
             for k in doc where lines[k].hasPrefix("data:") || lines[k].hasPrefix("stringData:") {
-                // Already redacted (with sizes) through the loaded object.
-                var j = k + 1, clean = true
-                while j < end, lines[j].isEmpty || lines[j].hasPrefix(" ") {
-                    if !lines[j].trimmingCharacters(in: .whitespaces).isEmpty && !lines[j].contains("<redacted") { clean = false }
-                    j += 1
-                }
-                if !clean || lines[k].count > (lines[k].hasPrefix("data:") ? 5 : 11) { redactBlock(&lines, keyLine: k + 1, sizes: [:]) }
+                if !alreadyRedacted(lines, keyLine: k, end: end) { redactBlock(&lines, keyLine: k + 1, sizes: [:]) }
             }
         }
         for (i, l) in lines.enumerated() where l.hasPrefix("---") {
@@ -99,6 +93,21 @@ public final class SourceCache: @unchecked Sendable {
             start = i + 1
         }
         finish(lines.count)
+    }
+
+    /// True when every value under the key at 0-based `k` is already a placeholder (redacted, with sizes,
+    /// through the loaded object).
+    static func alreadyRedacted(_ lines: [String], keyLine k: Int, end: Int) -> Bool {
+        let key = lines[k]
+        let inline = key.drop(while: { $0 != ":" }).dropFirst().trimmingCharacters(in: .whitespaces)
+        if !inline.isEmpty && !inline.hasPrefix("#") { return inline.hasPrefix("<redacted") }
+        var j = k + 1
+        while j < end, lines[j].isEmpty || lines[j].hasPrefix(" ") {
+            let t = lines[j].trimmingCharacters(in: .whitespaces)
+            if !t.isEmpty && !t.hasPrefix("#") && !t.contains("<redacted") { return false }
+            j += 1
+        }
+        return true
     }
 
     /// Blanks the values under the key at 1-based `keyLine` (`SecretRedaction.blank`), then writes sizes.
