@@ -188,7 +188,8 @@ public struct GraphTrees {
                          startsCollapsed: true, children: children)
     }
 
-    func tlsNode(_ r: Route, candidates: [CoverageCandidate], parent: String) -> GraphNode? {
+    /// A note for routes without terminated TLS (passthrough, plain HTTP); terminated TLS is shown with the host.
+    func tlsNode(_ r: Route, parent: String) -> GraphNode? {
         if r.tls.enabled && r.tls.passthrough {
             return GraphNode(id: "\(parent)/tls", label: Line(sym.passthrough + " TLS passthrough (the backend terminates TLS)", theme.passthrough),
                              payload: GraphPayload(location: r.tls.secretSource ?? r.matchSource))
@@ -210,7 +211,7 @@ public struct GraphTrees {
             children.append(GraphNode(id: "\(id)/nobackend", label: Line(sym.missing + " no backend", theme.missing),
                                       payload: GraphPayload(location: r.matchSource)))
         }
-        if let t = tlsNode(r, candidates: [], parent: id), host == nil || !r.tls.enabled { children.append(t) }
+        if let t = tlsNode(r, parent: id) { children.append(t) }
         return GraphNode(id: id, label: routeLabel(r, showHosts: showHosts),
                          payload: GraphPayload(location: r.matchSource, target: NavTarget(.routes, r.id), findings: fs),
                          children: children)

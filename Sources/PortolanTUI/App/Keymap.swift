@@ -80,19 +80,28 @@ public struct Keymap: Sendable {
         return nil
     }
 
-    /// Hints for the status bar, in binding order, context by context.
-    public func hints(for contexts: [BindingContext], ascii: Bool) -> [KeyHint] {
-        var out: [KeyHint] = []
+    /// Bindings shown in the status bar for `contexts`, most specific context first, one per action.
+    public func statusBindings(for contexts: [BindingContext]) -> [Binding] {
+        var out: [Binding] = []
         var seen = Set<Action>()
         for c in contexts {
-            for b in bindings where b.context == c && b.visibleInStatusBar && !seen.contains(b.action) {
-                seen.insert(b.action)
-                var keys = b.hintKeys ?? (ascii ? b.keys[0].asciiDescription : b.keys[0].description)
-                if ascii { keys = keys.replacingOccurrences(of: "↑↓", with: "Up/Dn").replacingOccurrences(of: "←→", with: "Lt/Rt").replacingOccurrences(of: "→", with: "Right") }
-                out.append(KeyHint(keys, b.hint ?? b.description))
-            }
+            for b in bindings where b.context == c && b.visibleInStatusBar && seen.insert(b.action).inserted { out.append(b) }
         }
         return out
+    }
+
+    /// Hints for the status bar, in binding order, context by context.
+    public func hints(for contexts: [BindingContext], ascii: Bool) -> [KeyHint] {
+        statusBindings(for: contexts).map { Keymap.hint($0, ascii: ascii) }
+    }
+
+    public static func hint(_ b: Binding, ascii: Bool) -> KeyHint {
+        var keys = b.hintKeys ?? (ascii ? b.keys[0].asciiDescription : b.keys[0].description)
+        if ascii {
+            keys = keys.replacingOccurrences(of: "↑↓", with: "Up/Dn").replacingOccurrences(of: "←→", with: "Lt/Rt")
+                .replacingOccurrences(of: "→", with: "Right")
+        }
+        return KeyHint(keys, b.hint ?? b.description)
     }
 
     public static let standard = Keymap(defaultBindings)

@@ -176,7 +176,7 @@ public enum Reducer {
         case .help: s.overlay = .help(ListState())
         case .redraw: effects.append(.redraw)
         case .view(let v):
-            if s.view != v { s.view = v }
+            s.view = v
             s.focus = .navigator
         case .nextPane, .previousPane:
             var panes: [Pane] = [.navigator, .graph]

@@ -179,17 +179,19 @@ public enum Screen {
 
     static func statusBar(_ s: AppState, _ area: Rect, _ buf: inout Buffer) {
         let t = s.theme
-        let all = s.keymap.hints(for: s.contexts, ascii: !t.symbols.isUnicode)
-        let pinnedLabels: Set<String> = ["help", "quit"]
-        let pinned = all.filter { pinnedLabels.contains($0.label) }
-        var hints = all.filter { !pinnedLabels.contains($0.label) }
+        let ascii = !t.symbols.isUnicode
+        var bindings = s.keymap.statusBindings(for: s.contexts)
+        // Without an item there is nothing to open.
+        if s.subject == nil { bindings.removeAll { $0.action == .open || $0.action == .nextPane } }
+        let isPinned: (Binding) -> Bool = { $0.action == .help || $0.action == .quit }
+        let pinned = bindings.filter(isPinned).map { Keymap.hint($0, ascii: ascii) }
+        let hints = bindings.filter { !isPinned($0) }.map { Keymap.hint($0, ascii: ascii) }
         if s.editingFilter {
             let prompt = Line([Span("/", t.accent), Span(s.list.filter), Span(t.symbols.cursor, t.accent), Span("  ! inverts ", t.dim)])
             let used = buf.setLine(area.x + 1, area.y, prompt, maxWidth: area.width / 2) + 2
             StatusBar(hints: hints, keyStyle: t.keyHint).render(Rect(x: area.x + used, y: area.y, width: area.width - used, height: 1), &buf)
             return
         }
-        if s.subject == nil { hints = hints.filter { $0.label != "pane" && $0.label != "open" } }
         var message: Line? = nil
         if let st = s.status { message = Line(st.text, st.isError ? t.statusError : t.statusInfo) }
         var right: Line? = nil

@@ -55,13 +55,9 @@ public final class TestBackend: Backend {
     public func find(_ s: String) -> (x: Int, y: Int)? {
         for (y, line) in lines.enumerated() {
             guard let r = line.range(of: s) else { continue }
-            let x = DisplayWidthOfPrefix.cells(line[..<r.lowerBound])
+            let x = line[..<r.lowerBound].reduce(0) { $0 + TextCells.width($1) }
             return (x, y)
         }
         return nil
     }
-}
-
-enum DisplayWidthOfPrefix {
-    static func cells(_ s: Substring) -> Int { s.reduce(0) { $0 + TextCells.width($1) } }
 }
