@@ -46,7 +46,7 @@ public func runExplorer(options: ExplorerOptions) -> Int32 {
     }
     liveBackend = backend
     let theme = Theme.make(colors: backend.colors, noColor: options.colorsDisabled, unicode: backend.utf8)
-    let runner = ExplorerRunner(backend: backend, events: backend, options: options, theme: theme)
+    let runner = ExplorerRunner(backend: backend, events: backend, options: options, theme: theme, editor: ShellEditorLauncher())
     let exit = runner.run()
     backend.close()
     for m in exit.messages { FileHandle.standardError.write(Data((m + "\n").utf8)) }

@@ -44,7 +44,7 @@ final class FakeEditor: EditorLauncher, @unchecked Sendable {
     @Test func exportThenQuit() throws {
         let backend = TestBackend(width: 100, height: 30)
         let events = ScriptedEvents([.char("e"), .enter], backend: backend)
-        let runner = ExplorerRunner(backend: backend, events: events, options: Self.options(), theme: Fixture.theme256)
+        let runner = ExplorerRunner(backend: backend, events: events, options: Self.options(), theme: Fixture.theme256, editor: FakeEditor())
         let dir = tempDir()
         runner.workingDirectory = dir
         let exit = runner.run()
@@ -78,7 +78,7 @@ final class FakeEditor: EditorLauncher, @unchecked Sendable {
     @Test func reloadShowsTheLoadingScreenThenTheSameSelection() {
         let backend = TestBackend(width: 100, height: 30)
         let events = ScriptedEvents([.char("j"), .char("r"), .char("j")], backend: backend)
-        let runner = ExplorerRunner(backend: backend, events: events, options: Self.options(), theme: Fixture.theme256)
+        let runner = ExplorerRunner(backend: backend, events: events, options: Self.options(), theme: Fixture.theme256, editor: FakeEditor())
         #expect(runner.run().code == 0)
         #expect(runner.state.selectedKey == "legacy.example.org")
     }
@@ -87,14 +87,14 @@ final class FakeEditor: EditorLauncher, @unchecked Sendable {
         let backend = TestBackend(width: 80, height: 24)
         let events = ScriptedEvents([], backend: backend)
         let options = ExplorerOptions(load: LoadOptions(paths: ["/nonexistent/portolan"]), environment: [:])
-        let exit = ExplorerRunner(backend: backend, events: events, options: options, theme: Fixture.theme256).run()
+        let exit = ExplorerRunner(backend: backend, events: events, options: options, theme: Fixture.theme256, editor: FakeEditor()).run()
         #expect(exit.code == 2)
         #expect(exit.messages.count == 1)
         #expect(exit.messages.first?.hasPrefix("portolan: cannot read '/nonexistent/portolan'") == true)
     }
 
     @Test func editorCommandPassesFileAndLineAsArguments() {
-        #expect(ShellEditorLauncher.arguments(editor: "code -w", file: "a b.yaml", line: 12)
+        #expect(EditorCommand.arguments(editor: "code -w", file: "a b.yaml", line: 12)
                 == ["-c", "code -w \"$@\"", "sh", "+12", "a b.yaml"])
         #expect(ExplorerOptions(environment: ["VISUAL": "nvim", "EDITOR": "nano"]).editor == "nvim")
         #expect(ExplorerOptions(environment: [:]).editor == "vi")
