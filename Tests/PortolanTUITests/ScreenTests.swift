@@ -47,6 +47,19 @@ import Testing
         assertScreen(Self.large.after(.char("5"), .char("y")).screen, named: "findings-yaml-120x40")
     }
 
+    /// The rule catalogue plugs in through `explain`: the YAML pane shows why and how to fix.
+    @Test func findingExplanationsFromTheCatalogue() {
+        var s = Self.large.after(.char("5"), .char("y"))
+        s.explain = { f in
+            f.rule == "tls-uncovered"
+                ? FindingNotes(explanation: "Clients get the controller's default certificate.", fix: "Create the Secret or fix secretName.")
+                : nil
+        }
+        let text = s.screen.joined(separator: "\n")
+        #expect(text.contains("Why: Clients get the controller's default certificate."))
+        #expect(text.contains("Fix: Create the Secret or fix secretName."))
+    }
+
     @Test func files() {
         assertScreen(Self.large.after(.char("6"), .enter).screen, named: "files-120x40")
     }

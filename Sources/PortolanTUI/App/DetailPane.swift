@@ -3,15 +3,31 @@ import PortolanCore
 /// The YAML pane: the selected item's source with line numbers, the relevant line highlighted,
 /// Secret values redacted; then the findings on it with their explanation and fix.
 public enum DetailPane {
-    /// Rows for the source when `findings` findings are listed below it.
-    public static func sourceHeight(body: Rect, findings: Int) -> Int {
-        guard findings > 0 else { return body.height }
-        return body.height - findingsHeight(body: body, findings: findings)
+    /// The findings section's rows (wrapped to `width`): title, then each finding with the catalogue's
+    /// explanation and fix when there is one.
+    static func findingRows(_ s: AppState, _ findings: [Int], width: Int) -> [Line] {
+        guard let m = s.model, !findings.isEmpty else { return [] }
+        let t = s.theme
+        var out: [Line] = [Line("Findings (\(findings.count))", t.title)]
+        for i in findings {
+            let f = m.estate.findings[i]
+            out.append(Line([Span(t.severitySymbol(f.severity) + " " + f.rule + ": ", t.severity(f.severity)), Span(f.message)]))
+            if let notes = s.explain(f) {
+                out.append(Line([Span("  Why: ", t.dim), Span(notes.explanation)]))
+                out.append(Line([Span("  Fix: ", t.dim), Span(notes.fix)]))
+            }
+        }
+        return out.flatMap { Paragraph.wrap($0, width: width) }
     }
 
-    static func findingsHeight(body: Rect, findings: Int) -> Int {
-        guard findings > 0 else { return 0 }
-        return min(max(3, body.height * 2 / 5), 1 + findings * 4)
+    /// Rows for the source; the findings take what they need below it, leaving the source at least
+    /// six rows (half of a small pane).
+    public static func sourceHeight(_ s: AppState, _ rows: [TreeRow<GraphPayload>], body: Rect) -> Int {
+        let findings = s.detailFindings(rows)
+        guard !findings.isEmpty else { return body.height }
+        let needed = 1 + findingRows(s, findings, width: body.width).count
+        let keep = min(6, body.height / 2)
+        return body.height - min(needed, body.height - keep)
     }
 
     /// First line shown so that `line` (1-based) sits a third of the way down.
@@ -31,8 +47,7 @@ public enum DetailPane {
             Paragraph([Line("Nothing selected.", t.dim)]).render(body, &buf)
             return
         }
-        let findings = s.detailFindings(rows)
-        let srcHeight = sourceHeight(body: body, findings: findings.count)
+        let srcHeight = sourceHeight(s, rows, body: body)
         switch m.sources.text(loc.file) {
         case .unavailable(let why):
             Paragraph([Line(why, t.dim)], wrap: true).render(Rect(x: body.x, y: body.y, width: body.width, height: srcHeight), &buf)
@@ -50,19 +65,11 @@ public enum DetailPane {
                 if n + 1 == loc.line { buf.setStyle(Rect(x: body.x, y: y, width: body.width, height: 1), t.highlightLine) }
             }
         }
-        guard !findings.isEmpty else { return }
+        guard srcHeight < body.height else { return }
         let fArea = Rect(x: body.x, y: body.y + srcHeight, width: body.width, height: body.height - srcHeight)
-        var out: [Line] = [Line("Findings (\(findings.count))", t.title)]
-        for i in findings {
-            let f = m.estate.findings[i]
-            out.append(Line([Span(t.severitySymbol(f.severity) + " " + f.rule + ": ", t.severity(f.severity)), Span(f.message)]))
-            if let notes = s.explain(f) {
-                out.append(Line([Span("  Why: ", t.dim), Span(notes.explanation)]))
-                out.append(Line([Span("  Fix: ", t.dim), Span(notes.fix)]))
-            }
-        }
         buf.setString(fArea.x, fArea.y, String(repeating: t.symbols.horizontal, count: fArea.width), t.dim)
-        Paragraph(out, wrap: true).render(Rect(x: fArea.x, y: fArea.y + 1, width: fArea.width, height: fArea.height - 1), &buf)
+        let out = findingRows(s, s.detailFindings(rows), width: body.width)
+        Paragraph(out).render(Rect(x: fArea.x, y: fArea.y + 1, width: fArea.width, height: fArea.height - 1), &buf)
     }
 
     /// Light YAML colouring: mapping keys and comments.

@@ -291,7 +291,7 @@ public enum Reducer {
             s.detailScroll = 0
             return
         }
-        let height = DetailPane.sourceHeight(body: body, findings: s.detailFindings(rows).count)
+        let height = DetailPane.sourceHeight(s, rows, body: body)
         let auto = DetailPane.autoStart(line: loc.line, height: height, count: lines.count)
         let start = max(0, min(auto + s.detailScroll, max(0, lines.count - height)))
         s.detailScroll = start - auto
