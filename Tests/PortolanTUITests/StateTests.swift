@@ -232,6 +232,12 @@ import Testing
         #expect(s.after(.down).overlay == .help(ListState(selected: 0, offset: 1)))
         #expect(s.after(.esc).overlay == .none)
         #expect(s.after(.char("?")).overlay == .none)
+        // Scrolling stops at the end, so one step up moves back at once.
+        let bottom = s.after(Array(repeating: .key(.pageDown), count: 20))
+        guard case .help(let end) = bottom.overlay else { Issue.record("help closed"); return }
+        #expect(end.offset == Screen.helpMaxOffset(s))
+        #expect(bottom.after(.up).overlay == .help(ListState(selected: 0, offset: end.offset - 1)))
+        #expect(bottom.screen.joined().contains("Filter: / then type"))
     }
 
     @Test func mouseClickSelectsAndWheelScrolls() {

@@ -110,14 +110,17 @@ public enum Reducer {
 
         switch s.overlay {
         case .help(var l):
+            let page = max(1, Screen.helpArea(s.layout.screen).height - 3)
             switch s.keymap.action(for: key, in: [.help]) {
-            case .cancel?: s.overlay = .none
-            case .up?: l.offset = max(0, l.offset - 1); s.overlay = .help(l)
-            case .down?: l.offset += 1; s.overlay = .help(l)
-            case .pageUp?: l.offset = max(0, l.offset - 10); s.overlay = .help(l)
-            case .pageDown?: l.offset += 10; s.overlay = .help(l)
+            case .cancel?: s.overlay = .none; return
+            case .up?: l.offset -= 1
+            case .down?: l.offset += 1
+            case .pageUp?: l.offset -= page
+            case .pageDown?: l.offset += page
             default: break
             }
+            l.offset = max(0, min(l.offset, Screen.helpMaxOffset(s)))
+            s.overlay = .help(l)
             return
         case .export(var form):
             switch s.keymap.action(for: key, in: [.export]) {
@@ -456,7 +459,8 @@ public enum Reducer {
     static func mouse(_ s: inout AppState, _ m: MouseEvent) {
         let l = s.layout
         if case .help(var hl) = s.overlay {
-            if m.button == .wheelUp { hl.offset = max(0, hl.offset - 3) } else if m.button == .wheelDown { hl.offset += 3 }
+            if m.button == .wheelUp { hl.offset -= 3 } else if m.button == .wheelDown { hl.offset += 3 }
+            hl.offset = max(0, min(hl.offset, Screen.helpMaxOffset(s)))
             s.overlay = .help(hl)
             return
         }

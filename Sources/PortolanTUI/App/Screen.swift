@@ -236,9 +236,18 @@ public enum Screen {
         return lines
     }
 
+    static func helpArea(_ screen: Rect) -> Rect {
+        Popup.area(in: screen, width: min(screen.width - 4, 78), height: screen.height - 2)
+    }
+
+    /// How far the help can scroll.
+    static func helpMaxOffset(_ s: AppState) -> Int {
+        max(0, helpLines(s).count - (helpArea(s.layout.screen).height - 2))
+    }
+
     static func help(_ s: AppState, _ l: ListState, _ screen: Rect, _ buf: inout Buffer) {
         let t = s.theme
-        let area = Popup.area(in: screen, width: min(screen.width - 4, 78), height: screen.height - 2)
+        let area = helpArea(screen)
         let block = Block(title: Line("Keys", t.title), rightTitle: Line("Esc closes", t.dim), borderStyle: t.borderFocused, symbols: t.symbols)
         let inner = Popup.render(area, &buf, block: block)
         let lines = helpLines(s)
