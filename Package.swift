@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "PortolanReportTests", dependencies: ["PortolanReport", "PortolanCore"],
             exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "PortolanTUITests", dependencies: ["PortolanTUI", "PortolanCore"],
-            exclude: ["Screens"]),
+            exclude: ["Screens", "Fixtures"]),
         .testTarget(name: "PortolanCLITests", dependencies: ["portolan"]),
     ]
 )

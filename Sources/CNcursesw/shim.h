@@ -15,6 +15,8 @@
 #include <wchar.h>
 #include <signal.h>
 #include <curses.h>
+#include <langinfo.h>
+#include <stdio.h>
 
 // Macros Swift cannot import: expose them as functions so C evaluates the real values.
 static inline attr_t ptl_attr_normal(void) { return A_NORMAL; }
@@ -46,4 +48,19 @@ static inline mmask_t ptl_button5_pressed(void) { return 0; }
 #endif
 static inline WINDOW *ptl_stdscr(void) { return stdscr; }
 static inline int ptl_colors(void) { return COLORS; }
+static inline int ptl_color_pairs(void) { return COLOR_PAIRS; }
+static inline mmask_t ptl_button1_released(void) { return BUTTON1_RELEASED; }
+// A cell: up to CCHARW_MAX wide characters, attributes and an extended colour pair.
+static inline int ptl_setcchar(cchar_t *c, const wchar_t *w, attr_t a, int pair) {
+    return setcchar(c, w, a, (short)(pair < 32768 ? pair : 0), pair < 32768 ? NULL : &pair);
+}
+static inline int ptl_ccharw_max(void) { return CCHARW_MAX; }
+// newterm on the process's own standard streams (stdin/stdout are macros or globals Swift 6 rejects).
+static inline SCREEN *ptl_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+static inline const char *ptl_codeset(void) { return nl_langinfo(CODESET); }
+// Whether the terminal has an alternate screen (smcup); without one, the screen is cleared on exit.
+static inline int ptl_has_alt_screen(void) {
+    char *s = tigetstr("smcup");
+    return s != NULL && s != (char *)-1 && *s != 0;
+}
 #endif

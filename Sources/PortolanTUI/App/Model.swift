@@ -1,0 +1,406 @@
+import Foundation
+import PortolanCore
+
+/// The navigator's views, switched with `1`–`6`.
+public enum NavView: Int, CaseIterable, Sendable, Hashable {
+    case hosts = 1, routes, services, certificates, findings, files
+
+    public var title: String {
+        switch self {
+        case .hosts: return "Hosts"
+        case .routes: return "Routes"
+        case .services: return "Services"
+        case .certificates: return "Certificates"
+        case .findings: return "Findings"
+        case .files: return "Files"
+        }
+    }
+
+    /// A shorter title for narrow screens.
+    public var shortTitle: String {
+        switch self {
+        case .certificates: return "Certs"
+        case .files: return "Files"
+        default: return title
+        }
+    }
+
+    var index: Int { rawValue - 1 }
+}
+
+/// An item of some view, by a key that survives a reload (host name, route id...).
+public struct NavTarget: Hashable, Sendable {
+    public var view: NavView
+    public var key: String
+    public init(_ view: NavView, _ key: String) { self.view = view; self.key = key }
+}
+
+/// A row of the Files view: a file, or a problem under it.
+public enum FileRow: Sendable {
+    /// A file that was read (index into `inputs.files`).
+    case file(Int)
+    /// A path with problems that was not read (skipped, unreadable).
+    case path(String)
+    case problem(Problem)
+}
+
+/// Per-view data for filtering and sorting, computed once per load.
+struct ViewData: Sendable {
+    var count: Int
+    /// Lowercased text the filter searches.
+    var search: [[UInt8]]
+    /// Providers concerned (bit per `Provider`), 0 when none.
+    var providers: [UInt8]
+    /// Worst finding severity (3 error, 2 warning, 1 info, 0 none).
+    var worst: [UInt8]
+    /// Identity of each row.
+    var keys: [String]
+    var sortNames: [String]
+    /// One comparator per sort; nil keeps the natural order (the graph's own sorting).
+    var sorts: [(@Sendable (Int, Int) -> Bool)?]
+}
+
+/// The estate with the indexes the views need (findings per host, route, certificate; reverse
+/// references; per-view search text). Built once per load; read-only afterwards.
+public final class ExplorerModel: @unchecked Sendable {
+    public let estate: Estate
+    public var graph: RouteGraph { estate.graph }
+
+    public let findingsByHost: [String: [Int]]
+    public let findingsByRoute: [String: [Int]]
+    public let findingsByCertificate: [String: [Int]]
+    public let findingsByResource: [ObjectRef: [Int]]
+    public let findingsByFile: [String: [Int]]
+    /// Routes (indexes) with a backend on a Service.
+    public let routesByService: [NamespacedName: [Int]]
+    /// For each certificate id: the hosts it was considered for, with the verdict.
+    public let coverageByCertificate: [String: [(host: String, candidate: CoverageCandidate)]]
+    public let fileRows: [FileRow]
+    public let providerCounts: [Provider: Int]
+    public let severityCounts: [Severity: Int]
+    public let problems: [Problem]
+    public let resourceCount: Int
+    /// Resources (indexes into `inputs.resources`) per file, in file order.
+    public let resourcesByFile: [String: [Int]]
+    public let sources: SourceCache
+    let views: [ViewData]
+
+    private let lock = NSLock()
+    private var sortCache: [Int: [Int]] = [:]
+
+    public convenience init(_ estate: Estate) { self.init(estate, sources: SourceCache(estate.inputs)) }
+
+    public init(_ estate: Estate, sources: SourceCache) {
+        self.estate = estate
+        self.sources = sources
+        let g = estate.graph
+        var byHost: [String: [Int]] = [:], byRoute: [String: [Int]] = [:], byCert: [String: [Int]] = [:]
+        var byResource: [ObjectRef: [Int]] = [:], byFile: [String: [Int]] = [:]
+        var sev: [Severity: Int] = [:]
+        for (i, f) in estate.findings.enumerated() {
+            for h in Set(f.hosts) { byHost[h, default: []].append(i) }
+            for r in Set(f.routes) { byRoute[r, default: []].append(i) }
+            for c in Set(f.certificates) { byCert[c, default: []].append(i) }
+            for r in Set(f.resources) { byResource[r, default: []].append(i) }
+            if let s = f.source { byFile[s.file, default: []].append(i) }
+            sev[f.severity, default: 0] += 1
+        }
+        findingsByHost = byHost; findingsByRoute = byRoute; findingsByCertificate = byCert
+        findingsByResource = byResource; findingsByFile = byFile; severityCounts = sev
+
+        var bySvc: [NamespacedName: [Int]] = [:]
+        var provCounts: [Provider: Int] = [:]
+        for (i, r) in g.routes.enumerated() {
+            provCounts[r.provider, default: 0] += 1
+            var seen = Set<NamespacedName>()
+            for b in r.backends where b.kind == "Service" {
+                let k = NamespacedName(b.namespace, b.name)
+                if seen.insert(k).inserted { bySvc[k, default: []].append(i) }
+            }
+        }
+        routesByService = bySvc
+        providerCounts = provCounts
+
+        var cov: [String: [(host: String, candidate: CoverageCandidate)]] = [:]
+        for h in g.hosts {
+            for c in h.candidates { if let id = c.certificate { cov[id, default: []].append((h.name, c)) } }
+        }
+        coverageByCertificate = cov
+        problems = estate.problems
+        resourceCount = estate.inputs.resources.count
+        var rbf: [String: [Int]] = [:]
+        for (i, r) in estate.inputs.resources.enumerated() { rbf[r.source.file, default: []].append(i) }
+        resourcesByFile = rbf
+        fileRows = Self.makeFileRows(estate.inputs, problems: estate.problems)
+
+        // Per-view data.
+        func lower(_ parts: [String]) -> [UInt8] { Array(parts.joined(separator: " ").lowercased().utf8) }
+        func mask(_ ps: some Sequence<Provider>) -> UInt8 {
+            ps.reduce(0) { $0 | ExplorerModel.bit($1) }
+        }
+        func worst(_ idx: [Int]?) -> UInt8 {
+            UInt8(idx?.map { estate.findings[$0].severity.rank }.max() ?? 0)
+        }
+        let routes = g.routes, hosts = g.hosts, services = g.services, certs = g.certificates, findings = estate.findings
+
+        // Hosts
+        let hostWorst = hosts.map { worst(byHost[$0.name]) }
+        let hostFindings = hosts.map { byHost[$0.name]?.count ?? 0 }
+        let hostData = ViewData(
+            count: hosts.count,
+            search: hosts.map { h in lower([h.name, h.tls.rawValue] + h.providers.map(\.rawValue) + h.controllers
+                                           + (h.controllers.count > 1 ? ["conflict"] : [])) },
+            providers: hosts.map { mask($0.providers) },
+            worst: hostWorst,
+            keys: hosts.map(\.name),
+            sortNames: ["name", "findings", "routes", "tls"],
+            sorts: [
+                nil,
+                { a, b in
+                    if hostWorst[a] != hostWorst[b] { return hostWorst[a] > hostWorst[b] }
+                    return hostFindings[a] != hostFindings[b] ? hostFindings[a] > hostFindings[b] : a < b
+                },
+                { a, b in hosts[a].routes.count != hosts[b].routes.count ? hosts[a].routes.count > hosts[b].routes.count : a < b },
+                { a, b in
+                    let ra = ExplorerModel.tlsRank(hosts[a]), rb = ExplorerModel.tlsRank(hosts[b])
+                    return ra != rb ? ra < rb : a < b
+                },
+            ])
+
+        // Routes
+        let routeData = ViewData(
+            count: routes.count,
+            search: routes.map { r in
+                lower([r.id, r.controller, r.path, r.match, r.kind, r.namespace + "/" + r.name, r.provider.rawValue]
+                      + r.hosts + r.backends.map(\.display))
+            },
+            providers: routes.map { ExplorerModel.bit($0.provider) },
+            worst: routes.map { worst(byRoute[$0.id]) },
+            keys: routes.map(\.id),
+            sortNames: ["host", "id", "provider", "controller"],
+            sorts: [
+                { a, b in
+                    let ha = routes[a].hosts.first ?? "", hb = routes[b].hosts.first ?? ""
+                    if ha != hb { return ha.utf8.lexicographicallyPrecedes(hb.utf8) }
+                    if routes[a].path != routes[b].path { return routes[a].path < routes[b].path }
+                    return a < b
+                },
+                nil,
+                { a, b in routes[a].provider != routes[b].provider ? routes[a].provider < routes[b].provider : a < b },
+                { a, b in routes[a].controller != routes[b].controller ? routes[a].controller < routes[b].controller : a < b },
+            ])
+
+        // Services
+        let svcRoutes: [[Int]] = services.map { bySvc[NamespacedName($0.namespace, $0.name)] ?? [] }
+        let serviceData = ViewData(
+            count: services.count,
+            search: services.map { s in lower([s.namespace + "/" + s.name, s.type, s.externalName ?? ""]
+                                             + s.ports.map { "\($0.port) \($0.name ?? "")" }) },
+            providers: svcRoutes.map { mask($0.map { routes[$0].provider }) },
+            worst: services.map { worst(byResource[ExplorerModel.serviceRef($0)]) },
+            keys: services.map { "\($0.namespace)/\($0.name)" },
+            sortNames: ["name", "routes"],
+            sorts: [
+                nil,
+                { a, b in svcRoutes[a].count != svcRoutes[b].count ? svcRoutes[a].count > svcRoutes[b].count : a < b },
+            ])
+
+        // Certificates
+        let certProviders: [UInt8] = certs.map { c in
+            var m: UInt8 = 0
+            for (_, cand) in cov[c.id] ?? [] { if let r = g.route(cand.route) { m |= ExplorerModel.bit(r.provider) } }
+            return m
+        }
+        let certificateData = ViewData(
+            count: certs.count,
+            search: certs.map { c in lower([c.id, c.origin.rawValue, c.secretName ?? "", c.issuer ?? "", c.commonName ?? ""] + c.dnsNames) },
+            providers: certProviders,
+            worst: certs.map { worst(byCert[$0.id]) },
+            keys: certs.map(\.id),
+            sortNames: ["name", "expiry", "origin"],
+            sorts: [
+                { a, b in
+                    (certs[a].namespace, certs[a].name, a) < (certs[b].namespace, certs[b].name, b)
+                },
+                { a, b in
+                    let ea = certs[a].notAfter ?? .infinity, eb = certs[b].notAfter ?? .infinity
+                    return ea != eb ? ea < eb : a < b
+                },
+                nil,
+            ])
+
+        // Findings
+        let findingData = ViewData(
+            count: findings.count,
+            search: findings.map { f in lower([f.rule, f.severity.rawValue, f.message, f.source?.description ?? ""] + f.hosts) },
+            providers: findings.map { f in
+                var m: UInt8 = 0
+                for r in f.routes { if let route = g.route(r) { m |= ExplorerModel.bit(route.provider) } }
+                for h in f.hosts { if let host = g.host(h) { m |= mask(host.providers) } }
+                return m
+            },
+            worst: findings.map { UInt8($0.severity.rank) },
+            keys: findings.map(ExplorerModel.findingKey),
+            sortNames: ["severity", "location", "rule"],
+            sorts: [
+                { a, b in findings[a].severity != findings[b].severity ? findings[a].severity > findings[b].severity : a < b },
+                nil,
+                { a, b in findings[a].rule != findings[b].rule ? findings[a].rule < findings[b].rule : a < b },
+            ])
+
+        // Files
+        let rows = fileRows, files = estate.inputs.files
+        let fileData = ViewData(
+            count: rows.count,
+            search: rows.map { row in
+                switch row {
+                case .file(let i): return lower([files[i].path])
+                case .path(let p): return lower([p])
+                case .problem(let p): return lower([p.file, p.message])
+                }
+            },
+            providers: rows.map { _ in 0 },
+            worst: rows.map { row in
+                if case .problem = row { return 2 }
+                return 0
+            },
+            keys: rows.map { row in
+                switch row {
+                case .file(let i): return files[i].path
+                case .path(let p): return p
+                case .problem(let p): return "\(p.file):\(p.line):\(p.column):\(p.message)"
+                }
+            },
+            sortNames: ["path"],
+            sorts: [nil])
+
+        views = [hostData, routeData, serviceData, certificateData, findingData, fileData]
+    }
+
+    static func bit(_ p: Provider) -> UInt8 {
+        switch p {
+        case .ingress: return 1
+        case .traefik: return 2
+        case .contour: return 4
+        case .gatewayAPI: return 8
+        }
+    }
+
+    static func tlsRank(_ h: PortolanCore.Host) -> Int {
+        if h.tls == .uncovered { return 0 }
+        if h.controllers.count > 1 { return 1 }
+        switch h.tls {
+        case .none: return 2
+        case .passthrough: return 3
+        default: return 4
+        }
+    }
+
+    public static func serviceRef(_ s: ServiceInfo) -> ObjectRef {
+        ObjectRef(group: "", kind: "Service", namespace: s.namespace, name: s.name)
+    }
+
+    public static func findingKey(_ f: Finding) -> String {
+        "\(f.rule)|\(f.source?.description ?? "")|\(f.message)"
+    }
+
+    static func makeFileRows(_ inputs: LoadedInputs, problems: [Problem]) -> [FileRow] {
+        var byFile: [String: [Problem]] = [:]
+        for p in problems { byFile[p.file, default: []].append(p) }
+        var paths = Set(byFile.keys)
+        var fileIndex: [String: Int] = [:]
+        for (i, f) in inputs.files.enumerated() { fileIndex[f.path] = i; paths.insert(f.path) }
+        for (p, reason) in inputs.unreadablePaths where byFile[p] == nil {
+            byFile[p] = [Problem(file: p, line: 0, column: 0, message: "cannot read: \(reason)")]
+            paths.insert(p)
+        }
+        var rows: [FileRow] = []
+        for p in paths.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            rows.append(fileIndex[p].map { .file($0) } ?? .path(p))
+            for pr in (byFile[p] ?? []).sorted() { rows.append(.problem(pr)) }
+        }
+        return rows
+    }
+
+    // MARK: Queries
+
+    public func count(_ v: NavView) -> Int { views[v.index].count }
+    public func sortNames(_ v: NavView) -> [String] { views[v.index].sortNames }
+    public func key(_ v: NavView, _ i: Int) -> String { views[v.index].keys[i] }
+    public func worstSeverity(_ v: NavView, _ i: Int) -> Severity? {
+        switch views[v.index].worst[i] {
+        case 3: return .error
+        case 2: return .warning
+        case 1: return .info
+        default: return nil
+        }
+    }
+
+    /// Row indexes of a view in the order of sort `s` (cached).
+    public func order(_ v: NavView, sort s: Int) -> [Int] {
+        let data = views[v.index]
+        let si = min(max(0, s), data.sorts.count - 1)
+        let cacheKey = v.rawValue * 16 + si
+        lock.lock()
+        if let hit = sortCache[cacheKey] { lock.unlock(); return hit }
+        lock.unlock()
+        let natural = Array(0..<data.count)
+        let order = data.sorts[si].map { natural.sorted(by: $0) } ?? natural
+        lock.lock()
+        sortCache[cacheKey] = order
+        lock.unlock()
+        return order
+    }
+
+    /// The rows to show: sorted, restricted to a provider, filtered by substring (or its inverse with `!`).
+    public func visibleRows(_ v: NavView, sort: Int, provider: Provider?, filter: String) -> [Int] {
+        let data = views[v.index]
+        var rows = order(v, sort: sort)
+        if let provider {
+            let bit = ExplorerModel.bit(provider)
+            // Files concern no provider: the filter leaves them alone.
+            if v != .files { rows = rows.filter { data.providers[$0] & bit != 0 } }
+        }
+        let q = Filter(filter)
+        guard !q.needle.isEmpty else { return rows }
+        return rows.filter { q.matches(data.search[$0]) }
+    }
+
+    public func row(_ v: NavView, key: String) -> Int? { views[v.index].keys.firstIndex(of: key) }
+}
+
+/// The navigator's filter: a case-insensitive substring; a leading `!` inverts it.
+public struct Filter: Sendable {
+    public var inverted: Bool
+    public var needle: [UInt8]
+
+    public init(_ text: String) {
+        inverted = text.hasPrefix("!")
+        needle = Array((inverted ? String(text.dropFirst()) : text).lowercased().utf8)
+    }
+
+    public func matches(_ haystack: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        return Filter.contains(haystack, needle) != inverted
+    }
+
+    /// Byte substring search: memchr for the first byte, memcmp for the rest.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                guard let hb = h.baseAddress, let nb = n.baseAddress, h.count >= n.count else { return false }
+                let last = h.count - n.count
+                var i = 0
+                while i <= last {
+                    guard let p = memchr(hb + i, Int32(nb[0]), last - i + 1) else { return false }
+                    let j = UnsafeRawPointer(p) - UnsafeRawPointer(hb)
+                    if memcmp(hb + j, nb, n.count) == 0 { return true }
+                    i = j + 1
+                }
+                return false
+            }
+        }
+    }
+
+    public func matches(_ s: String) -> Bool { matches(Array(s.lowercased().utf8)) }
+}
