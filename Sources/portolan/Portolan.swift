@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import PortolanCore
 import PortolanReport
+import PortolanTUI
+import PortolanNcurses
 
 /// Version printed by `--version` and in every report's `generator`.
 let portolanVersion = "0.1.0"
@@ -309,8 +311,28 @@ struct Explore: ParsableCommand {
     var noColor = false
 
     func run() throws {
-        let estate = try analysis.estate(input)
-        writeStdout(CheckReport.render(estate, failOn: nil, colors: .init(enabled: useColor(noColorFlag: noColor))))
+        // Not on a terminal (a pipe, a file, CI): print the check summary instead of starting the explorer.
+        guard isatty(1) == 1 else {
+            let estate = try analysis.estate(input)
+            writeStdout(CheckReport.render(estate, failOn: nil, colors: .init(enabled: false)))
+            return
+        }
+        let config = try analysis.loadConfig(paths: input.paths)
+        let filter = analysis.filter
+        let load = input.loadOptions(config: config)
+        let analysisOptions = analysis.options(config: config)
+        let explain: FindingExplainer = { f in
+            RuleCatalog.rule(f.rule).map { FindingNotes(explanation: $0.explanation, fix: $0.hint) }
+        }
+        let loadEstate: @Sendable (LoadOptions, AnalysisOptions, @escaping @Sendable (Int, Int) -> Void) -> Estate = { load, analysis, progress in
+            let estate = ExplorerOptions.standardLoad(load, analysis, progress)
+            keptUntilExit.append(estate)
+            return estate.filtered(filter)
+        }
+        let options = ExplorerOptions(load: load, analysis: analysisOptions, noColor: noColor, reportVersion: portolanVersion,
+                                      environment: ProcessInfo.processInfo.environment, explain: explain, loadEstate: loadEstate)
+        let code = runExplorer(options: options)
+        if code != 0 { throw ExitCode(code) }
     }
 }
 

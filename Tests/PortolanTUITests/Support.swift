@@ -16,13 +16,12 @@ enum Fixture {
 
     /// Inputs with file names relative to the fixture folder (`estate/shop.yaml`).
     static func inputs(_ paths: [String] = ["estate"]) -> LoadedInputs {
-        var i = Loader.load(LoadOptions(paths: paths.map { root + "/" + $0 }))
+        var o = LoadOptions(paths: paths.map { root + "/" + $0 })
+        o.displayRelativeTo = root
+        var i = Loader.load(o)
         let prefix = root + "/"
-        func rel(_ s: String) -> String { s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s }
-        i.paths = i.paths.map(rel)
-        for k in i.files.indices { i.files[k].path = rel(i.files[k].path) }
-        for k in i.resources.indices { i.resources[k].source.file = rel(i.resources[k].source.file) }
-        for k in i.problems.indices { i.problems[k].file = rel(i.problems[k].file) }
+        i.paths = i.paths.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 }
+        for k in i.problems.indices where i.problems[k].file.hasPrefix(prefix) { i.problems[k].file.removeFirst(prefix.count) }
         return i
     }
 

@@ -12,6 +12,8 @@ public struct LoadOptions: Sendable {
     /// Globs of files not to read (`.portolan.yaml` ignorePaths), relative to `ignoreRoot`.
     public var ignore: [String] = []
     public var ignoreRoot: String = "."
+    /// Show file paths relative to this folder (tests use it to get stable names).
+    public var displayRelativeTo: String? = nil
     /// Parallel workers; defaults to the number of cores.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     public init(paths: [String] = ["."]) { self.paths = paths.isEmpty ? ["."] : paths }
@@ -49,6 +51,12 @@ public enum Loader {
         scanner.scan(options.paths)
         Timings.mark("scan")
         var inputs = scanner.files
+        if let base = options.displayRelativeTo {
+            let prefix = base.hasSuffix("/") ? base : base + "/"
+            for i in inputs.indices where inputs[i].display.hasPrefix(prefix) {
+                inputs[i].display.removeFirst(prefix.count)
+            }
+        }
         if !options.ignore.isEmpty {
             let root = options.ignoreRoot
             inputs = inputs.filter { f in
