@@ -106,6 +106,31 @@ import Testing
         #expect(inputs.resources.map { "\($0.kind) \($0.namespace)/\($0.name) @\($0.source.line)" } == ["Service jsonns/json-svc @2"])
     }
 
+    @Test func stdinTextKeepsNoSecretValue() throws {
+        let text = """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s, namespace: x}
+        data:
+          tls.crt: Q0VSVA==
+          tls.key: UFJJVkFURS1LRVktTUFURVJJQUw=
+          multi: |
+            line one
+            line two
+        stringData:
+          password: hunter2
+        type: Opaque
+        """
+        let inputs = Fixtures.load(["-"], stdin: Array(text.utf8))
+        let kept = try #require(inputs.files.first?.retainedText)
+        for secret in ["Q0VSVA", "UFJJVkFURS1LRVktTUFURVJJQUw", "line one", "line two", "hunter2"] {
+            #expect(!kept.contains(secret), "\(secret) is still in the kept text")
+        }
+        #expect(kept.contains("type: Opaque"))
+        #expect(kept.contains("  tls.key: <redacted>"))
+        #expect(inputs.resources.first?.secret?.valueLines == [4, 10])
+    }
+
     @Test func stdinIsRead() {
         let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: s, namespace: x}\n  data: {password: aHVudGVyMg==}\n"
         let inputs = Fixtures.load(["-"], stdin: Array(text.utf8))

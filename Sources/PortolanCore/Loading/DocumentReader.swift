@@ -125,8 +125,10 @@ enum DocumentReader {
         var lines: [Int] = []
         var crt: [UInt8]? = nil
         var crtNode: Node? = nil
+        // The lines of the `data:` and `stringData:` keys (not of their first values): redaction blanks
+        // everything nested under them.
+        for (k, _) in node.pairs where k.scalarText == "data" || k.scalarText == "stringData" { lines.append(k.mark.line) }
         if let data = node["data"] {
-            lines.append(data.mark.line)
             for (k, v) in data.pairs {
                 guard let key = k.scalarText else { continue }
                 let text = v.scalarText ?? ""
@@ -146,7 +148,6 @@ enum DocumentReader {
             }
         }
         if let data = node["stringData"] {
-            lines.append(data.mark.line)
             for (k, v) in data.pairs {
                 guard let key = k.scalarText else { continue }
                 let bytes = Array((v.scalarText ?? "").utf8)
