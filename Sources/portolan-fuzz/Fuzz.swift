@@ -1,14 +1,29 @@
 // The fuzz target. Built by Scripts/fuzz with -sanitize=fuzzer,address -DPORTOLAN_LIBFUZZER, libFuzzer
-// calls LLVMFuzzerTestOneInput. In an ordinary build it is a replayer: `portolan-fuzz FILE...` runs
+// runs LLVMFuzzerTestOneInput. In an ordinary build it is a replayer: `portolan-fuzz FILE...` runs
 // each file through the same harness (what the regression tests do).
 import Foundation
 import PortolanFuzzing
 
 #if PORTOLAN_LIBFUZZER
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { FuzzHarness.run([]); return 0 }
     FuzzHarness.run(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// SwiftPM links executables with `main` pointing at `<module>_main`; hand control to libFuzzer's driver.
+@_cdecl("portolan_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var c = argc
+    var v = argv
+    return LLVMFuzzerRunDriver(&c, &v) { data, size in fuzzOne(data, size) }
 }
 #else
 @main
