@@ -168,3 +168,17 @@ public struct Keymap: Sendable {
         return b
     }
 }
+
+extension Keymap {
+    /// The key table for the README (a test keeps the README in sync with the bindings).
+    public func markdownTable() -> String {
+        var out = "| where | keys | what |\n| --- | --- | --- |\n"
+        for c in BindingContext.allCases {
+            for b in bindings where b.context == c {
+                let keys = b.keys.map { "`\($0.description.replacingOccurrences(of: "|", with: "\\|"))`" }.joined(separator: " ")
+                out += "| \(c.title) | \(keys) | \(b.description) |\n"
+            }
+        }
+        return out
+    }
+}
