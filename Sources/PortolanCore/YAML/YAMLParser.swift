@@ -324,19 +324,19 @@ final class TreeBuilder {
                                     anchor: anchorPtr.map { String(cString: $0) }, hasMergeKey: false))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = frames.popLast() else { continue }
-                var entries = pending[frame.childBase...]
-                var merged: [UInt32] = []
-                if frame.hasMergeKey {
-                    merged = applyMerge(Array(entries))
-                    entries = merged[...]
-                } else if type == YAML_MAPPING_END_EVENT && entries.count > 2 {
-                    checkDuplicates(entries)
-                }
+                let base = frame.childBase
                 let start = UInt32(tree.children.count)
-                tree.children.append(contentsOf: entries)
+                // No slice of `pending` may outlive this block: removeSubrange would then copy the whole
+                // buffer (quadratic on long sequences).
+                if frame.hasMergeKey {
+                    tree.children.append(contentsOf: applyMerge(Array(pending[base...])))
+                } else {
+                    if type == YAML_MAPPING_END_EVENT && pending.count - base > 2 { checkDuplicates(pending[base...]) }
+                    tree.children.append(contentsOf: pending[base...])
+                }
                 tree.raw[frame.node].start = start
-                tree.raw[frame.node].count = UInt32(entries.count)
-                pending.removeSubrange(frame.childBase...)
+                tree.raw[frame.node].count = UInt32(tree.children.count) - start
+                pending.removeSubrange(base...)
                 if let a = frame.anchor { anchors[a] = (UInt32(frame.node), frame.weight) }
                 attach(UInt32(frame.node), weight: frame.weight, root: &root)
             default:
