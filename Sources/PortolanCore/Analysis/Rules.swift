@@ -115,10 +115,13 @@ enum Rules {
             guard !real.isEmpty || !refusedSecrets.isEmpty else { continue }
             let routes = h.routes.compactMap { ctx.graph.route($0) }.filter { $0.terminatesTLS }
             let first = routes.first
-            let why = h.candidates.prefix(3).map { c -> String in
+            var reasons: [String] = []
+            for c in h.candidates {
                 let name = c.certificate ?? c.secret.map { "secret \($0.description)" } ?? "default certificate"
-                return "\(name): \(c.reason)"
-            }.joined(separator: "; ")
+                let line = "\(name): \(c.reason)"
+                if !reasons.contains(line) { reasons.append(line) }
+            }
+            let why = reasons.prefix(3).joined(separator: "; ") + (reasons.count > 3 ? "; …" : "")
             let resources = Array(Set(routes.map(\.resource))).sorted()
             let objects = resources.map { "\($0.kind) \($0.namespace)/\($0.name)" }.joined(separator: ", ")
             out.append(Finding(rule: "tls-host-uncovered", severity: .error,
@@ -203,9 +206,11 @@ enum Rules {
                 if r.provider == .contour && r.kind == "HTTPProxy" { contourRoots[h.name, default: []].append(r) }
                 let pathType = normalizedPathType(r)
                 var extra = ""
-                if r.provider == .traefik {
+                if ControllerFamily(r.controller) == .traefik {
+                    // Traefik routers compete only on the same entry point; an Ingress becomes a router too.
                     let m = r.match
-                    if ["Header", "Method", "Query", "ClientIP", "HostRegexp", "ALPN"].contains(where: { m.contains($0) }) { continue }
+                    if r.provider == .traefik,
+                       ["Header", "Method", "Query", "ClientIP", "HostRegexp", "ALPN"].contains(where: { m.contains($0) }) { continue }
                     extra = r.entryPoints.sorted().joined(separator: ",")
                 } else if r.provider == .gatewayAPI {
                     extra = r.match.components(separatedBy: ", ").dropFirst().joined(separator: ",")
@@ -221,9 +226,14 @@ enum Rules {
             let names = Set(sorted.map { "\($0.kind) \($0.namespace)/\($0.name)" }).sorted().joined(separator: " and ")
             let what: String
             switch sorted[0].provider {
-            case .traefik, .ingress where ControllerFamily(k.controller) == .traefik:
-                let best = sorted.max { ($0.priority ?? $0.match.count) < ($1.priority ?? $1.match.count) }!
-                what = "Traefik picks the router with the highest priority (default: the longest rule), \(best.kind) \(best.namespace)/\(best.name)"
+            case _ where ControllerFamily(k.controller) == .traefik:
+                let ranked = sorted.map { ($0, traefikPriority($0)) }.sorted { $0.1 > $1.1 }
+                if ranked.count > 1 && ranked[0].1 == ranked[1].1 {
+                    what = "both have priority \(ranked[0].1) (default: the rule's length), so which router Traefik picks is not determined"
+                } else {
+                    let best = ranked[0].0
+                    what = "Traefik picks the router with the highest priority (default: the rule's length), \(best.kind) \(best.namespace)/\(best.name) (\(ranked[0].1))"
+                }
             case .gatewayAPI:
                 what = "Gateway API keeps the oldest route (then by namespace/name); the other is not served for this match"
             default:
@@ -251,9 +261,19 @@ enum Rules {
         return out
     }
 
+    /// A Traefik router's priority: the explicit one, or the length of its rule (for an Ingress, the rule
+    /// Traefik's Ingress provider builds: ``Host(`h`) && PathPrefix(`/p`)``).
+    static func traefikPriority(_ r: Route) -> Int {
+        if let p = r.priority, p != 0 { return p }
+        if r.provider == .traefik { return r.match.count }
+        let path = r.pathType == "Exact" || r.pathType == "Path" ? "Path(`\(r.path)`)" : "PathPrefix(`\(r.path)`)"
+        let host = r.hosts.first.map { $0 == "*" ? "" : "Host(`\($0)`)" } ?? ""
+        return (host.isEmpty ? path : "\(host) && \(path)").count
+    }
+
     static func normalizedPathType(_ r: Route) -> String {
         switch r.pathType.lowercased() {
-        case "prefix", "pathprefix", "implementationspecific": return "prefix"
+        case "prefix", "pathprefix", "implementationspecific", "any": return "prefix"
         case "exact", "path": return "exact"
         default: return r.pathType.lowercased()
         }
