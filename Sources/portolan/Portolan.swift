@@ -72,6 +72,8 @@ struct InputOptions: ParsableArguments {
         if let config {
             o.ignore = config.ignorePaths
             o.ignoreRoot = config.root ?? "."
+            o.yaml = config.limits
+            if let m = config.maxFileSize, maxFileSize == "16MiB" { o.maxFileSize = m }
         }
         return o
     }

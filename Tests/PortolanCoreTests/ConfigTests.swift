@@ -90,6 +90,25 @@ import Testing
         #expect(Set(with).subtracting(without) == ["tls-secret-missing"])
     }
 
+    @Test func limitsAreConfigurable() throws {
+        let c = try PortolanConfig.parse(Array("limits: {aliasExpansion: 10, maxDepth: 20, maxDocumentsPerFile: 3, maxNodesPerDocument: 1000, maxFileSize: 2048}\n".utf8), file: "c")
+        #expect(c.limits.aliasExpansion == 10 && c.limits.maxDepth == 20 && c.limits.maxDocuments == 3)
+        #expect(c.limits.maxNodesPerDocument == 1000 && c.maxFileSize == 2048)
+        var o = LoadOptions(paths: ["-"])
+        o.yaml = c.limits
+        o.stdin = Array("a: &a [x, x]\nb: [*a, *a, *a, *a, *a, *a]\n---\nk: 1\n---\nk: 2\n---\nk: 3\n---\nk: 4\n".utf8)
+        let inputs = Loader.load(o)
+        #expect(inputs.problems.map(\.message).contains { $0.contains("more than 10 nodes (limit alias-expansion") })
+        #expect(inputs.problems.map(\.message).contains { $0.contains("more than 3 documents in one file (limit max-documents)") })
+    }
+
+    @Test func aFileThatVanishesIsAProblem() {
+        let out = Loader.loadFile(InputFile(display: "gone.yaml", origin: .path("/nonexistent/portolan/gone.yaml"), size: 10),
+                                  options: LoadOptions())
+        #expect(out.problems.map(\.message) == ["cannot read: No such file or directory"])
+        #expect(!out.read)
+    }
+
     @Test func globs() {
         #expect(Glob.matches("**/*.yaml", "a/b/c.yaml"))
         #expect(Glob.matches("**/*.yaml", "c.yaml"))

@@ -9,6 +9,9 @@ public struct PortolanConfig: Sendable {
     public var ignorePaths: [String] = []
     public var expiryWarningDays = 21
     public var profile = ControllerProfile()
+    /// Limits for hostile input (`limits:`); nil fields keep the defaults.
+    public var limits = YAMLLimits()
+    public var maxFileSize: Int? = nil
     /// The file it came from, if any.
     public var file: String?
     /// The folder ignorePaths are relative to.
@@ -55,7 +58,20 @@ public struct PortolanConfig: Sendable {
         c.file = file
         guard let root = parsed.documents.first?.root, !root.isNull else { return c }
         var r = Reader(file: file)
-        try r.mapping(root, keys: ["rules", "ignorePaths", "expiryWarningDays", "controllers"])
+        try r.mapping(root, keys: ["rules", "ignorePaths", "expiryWarningDays", "controllers", "limits"])
+        if let l = root["limits"] {
+            try r.mapping(l, keys: ["aliasExpansion", "maxDepth", "maxDocumentsPerFile", "maxNodesPerDocument", "maxFileSize"])
+            func count(_ key: String) throws -> Int? {
+                guard let n = l[key] else { return nil }
+                guard let v = n.int, v > 0 else { throw r.error(n, "\(key) must be a positive whole number") }
+                return v
+            }
+            if let v = try count("aliasExpansion") { c.limits.aliasExpansion = v }
+            if let v = try count("maxDepth") { c.limits.maxDepth = v }
+            if let v = try count("maxDocumentsPerFile") { c.limits.maxDocuments = v }
+            if let v = try count("maxNodesPerDocument") { c.limits.maxNodesPerDocument = v }
+            if let v = try count("maxFileSize") { c.maxFileSize = v }
+        }
         if let rules = root["rules"] {
             try r.mapping(rules, keys: ["disable", "severity"])
             for n in try r.strings(rules["disable"]) {
