@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import PortolanCore
 
 /// The JSON report: the machine interface described in `contract/report-json.md`.
@@ -5,7 +7,8 @@ public enum JSONReport {
     public static let schemaVersion = 1
 
     public static func render(_ e: Estate, version: String, htmlSafe: Bool = false) -> String {
-        var w = JSONWriter(htmlSafe: htmlSafe)
+        // One element of each top-level array per line.
+        var w = JSONWriter(htmlSafe: htmlSafe, lineDepth: 2)
         write(e, version: version, to: &w)
         return w.string + "\n"
     }
@@ -30,37 +33,33 @@ public enum JSONReport {
         InventoryReport.writeInputs(inputs, to: &w)
 
         w.key("hosts")
-        w.beginArray()
-        for h in g.hosts {
-            w.beginObject()
-            w.field("name", h.name)
-            w.field("routes", h.routes)
-            w.field("providers", h.providers.map(\.rawValue))
-            w.field("controllers", h.controllers)
-            w.field("tls", h.tls.rawValue)
-            w.field("certificates", h.certificates)
-            if !h.candidates.isEmpty {
-                w.key("candidates")
-                w.beginArray()
-                for c in h.candidates {
-                    w.beginObject()
-                    w.field("certificate", c.certificate)
-                    w.field("secret", c.secret?.description)
-                    w.field("covers", c.covers)
-                    w.field("reason", c.reason)
-                    w.field("route", c.route)
-                    w.endObject()
+        w.rawArray(parallelElements(g.hosts, htmlSafe: w.htmlSafe) { h, w in
+                w.beginObject()
+                w.field("name", h.name)
+                w.field("routes", h.routes)
+                w.field("providers", h.providers.map(\.rawValue))
+                w.field("controllers", h.controllers)
+                w.field("tls", h.tls.rawValue)
+                w.field("certificates", h.certificates)
+                if !h.candidates.isEmpty {
+                    w.key("candidates")
+                    w.beginArray()
+                    for c in h.candidates {
+                        w.beginObject()
+                        w.field("certificate", c.certificate)
+                        w.field("secret", c.secret?.description)
+                        w.field("covers", c.covers)
+                        w.field("reason", c.reason)
+                        w.field("route", c.route)
+                        w.endObject()
+                    }
+                    w.endArray()
                 }
-                w.endArray()
-            }
-            w.endObject()
-        }
-        w.endArray()
+                w.endObject()
+        })
 
         w.key("routes")
-        w.beginArray()
-        for r in g.routes { writeRoute(r, to: &w) }
-        w.endArray()
+        w.rawArray(parallelElements(g.routes, htmlSafe: w.htmlSafe) { r, w in writeRoute(r, to: &w) })
 
         w.key("services")
         w.beginArray()
@@ -114,6 +113,32 @@ public enum JSONReport {
         for f in e.findings { writeFinding(f, to: &w) }
         w.endArray()
         w.endObject()
+    }
+
+    /// Renders the elements of a large array on all cores, each as one compact JSON value, in order.
+    static func parallelElements<T>(_ items: [T], htmlSafe: Bool, _ body: @escaping (T, inout JSONWriter) -> Void) -> [[UInt8]] {
+        let n = items.count
+        guard n > 256 else {
+            return items.map { item in var w = JSONWriter(htmlSafe: htmlSafe, pretty: false); body(item, &w); return w.bytes }
+        }
+        let chunks = max(1, min(16, n / 256))
+        let results = ParallelSlots<[[UInt8]]>(chunks)
+        items.withUnsafeBufferPointer { buf in
+            nonisolated(unsafe) let buf = buf
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = n * c / chunks, hi = n * (c + 1) / chunks
+                var out: [[UInt8]] = []
+                out.reserveCapacity(hi - lo)
+                for i in lo..<hi {
+                    var w = JSONWriter(htmlSafe: htmlSafe, pretty: false)
+                    body(buf[i], &w)
+                    out.append(w.bytes)
+                }
+                results.set(c, out)
+            }
+        }
+        return results.values.flatMap { $0! }
     }
 
     public static func writeRoute(_ r: Route, to w: inout JSONWriter) {
@@ -239,4 +264,12 @@ public enum JSONReport {
         w.endObject()
         w.endObject()
     }
+}
+
+/// Slots that parallel workers fill by index.
+final class ParallelSlots<T>: @unchecked Sendable {
+    private(set) var values: [T?]
+    private let lock = NSLock()
+    init(_ n: Int) { values = Array(repeating: nil, count: n) }
+    func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
 }

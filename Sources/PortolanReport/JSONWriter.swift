@@ -8,11 +8,27 @@ public struct JSONWriter {
     private var afterKey = false
     public var htmlSafe = false
     public var pretty = true
+    /// Containers nested deeper than this are written on one line (no spaces): with 2, a report's
+    /// top-level arrays list one element per line — compact, and easy to diff.
+    public var lineDepth = Int.max
 
-    public init(htmlSafe: Bool = false, pretty: Bool = true) {
+    public init(htmlSafe: Bool = false, pretty: Bool = true, lineDepth: Int = Int.max) {
         self.htmlSafe = htmlSafe
         self.pretty = pretty
+        self.lineDepth = lineDepth
         bytes.reserveCapacity(1 << 16)
+    }
+
+    private var spaced: Bool { pretty && indent <= lineDepth }
+
+    /// Writes an array whose elements were rendered separately (e.g. in parallel) as complete JSON values.
+    public mutating func rawArray(_ elements: [[UInt8]]) {
+        beginArray()
+        for e in elements {
+            beforeValue()
+            bytes.append(contentsOf: e)
+        }
+        endArray()
     }
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
@@ -22,7 +38,7 @@ public struct JSONWriter {
     }
 
     private mutating func newline() {
-        guard pretty else { return }
+        guard spaced else { return }
         bytes.append(10)
         for _ in 0..<indent { bytes.append(32); bytes.append(32) }
     }
@@ -39,15 +55,17 @@ public struct JSONWriter {
     public mutating func beginObject() { beforeValue(); bytes.append(123); indent += 1; needsComma.append(false) }
     public mutating func endObject() {
         let had = needsComma.removeLast()
+        let wasSpaced = spaced
         indent -= 1
-        if had { newline() }
+        if had && wasSpaced { newline() }
         bytes.append(125)
     }
     public mutating func beginArray() { beforeValue(); bytes.append(91); indent += 1; needsComma.append(false) }
     public mutating func endArray() {
         let had = needsComma.removeLast()
+        let wasSpaced = spaced
         indent -= 1
-        if had { newline() }
+        if had && wasSpaced { newline() }
         bytes.append(93)
     }
 
@@ -55,7 +73,7 @@ public struct JSONWriter {
         beforeValue()
         writeString(k)
         bytes.append(58)
-        if pretty { bytes.append(32) }
+        if spaced { bytes.append(32) }
         afterKey = true
     }
 

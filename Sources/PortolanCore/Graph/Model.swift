@@ -74,80 +74,229 @@ public struct Backend: Sendable, Hashable {
     }
 }
 
-/// One declared route: a host set and one path match leading to backends.
-public struct Route: Sendable {
-    /// `provider/Kind/namespace/name#R.M` (+ `@Gateway/ns/name/listener` for Gateway API; `#default` for an Ingress default backend).
-    public var id: String
-    public var provider: Provider
-    /// The controller that serves it (the first of `controllers`).
-    public var controller: String
-    /// Every controller that accepts the object (two for a doubly served Ingress).
-    public var controllers: [String]
-    public var kind: String
-    public var apiVersion: String
-    public var namespace: String
-    public var name: String
-    public var resource: ObjectRef
-    /// Hostnames that reach this route; `*` for a catch-all.
-    public var hosts: [String]
-    /// Where each host is written (for findings).
-    public var hostSources: [String: SourceLocation]
-    public var path: String
-    /// Prefix, Exact, ImplementationSpecific, PathPrefix, RegularExpression, Regexp... (as the API calls it).
-    public var pathType: String
-    /// The match as written (Traefik rule) or described.
-    public var match: String
-    public var tls: RouteTLS
-    public var backends: [Backend]
-    /// The resource's first line.
-    public var source: SourceLocation
-    /// The field that defines this match (rule, path, condition).
-    public var matchSource: SourceLocation
-    /// Traefik entry points; Gateway listener protocol ports...
-    public var entryPoints: [String]
-    public var priority: Int?
-    /// For Gateway API: `Gateway/ns/name/listener` (or ListenerSet) the route is attached to.
-    public var parent: String?
-    /// `http`, `tcp`, `udp`, `tls`, `grpc`.
-    public var layer: String
-    /// Middlewares/filters applied, as `ns/name` or filter type.
-    public var middlewares: [String]
-    /// Rule index R and match index M.
-    public var ruleIndex: Int
-    public var matchIndex: Int
-
-    public init(provider: Provider, resource: Resource, ruleIndex: Int, matchIndex: Int, idSuffix: String? = nil,
-                hosts: [String], path: String, pathType: String, match: String, tls: RouteTLS, backends: [Backend],
-                controllers: [String], matchSource: SourceLocation, layer: String = "http") {
+final class RouteStorage: @unchecked Sendable {
+    var id: String
+    var provider: Provider
+    var controller: String
+    var controllers: [String]
+    var kind: String
+    var apiVersion: String
+    var namespace: String
+    var name: String
+    var resource: ObjectRef
+    var hosts: [String]
+    var hostSources: [String: SourceLocation]
+    var path: String
+    var pathType: String
+    var match: String
+    var tls: RouteTLS
+    var backends: [Backend]
+    var source: SourceLocation
+    var matchSource: SourceLocation
+    var entryPoints: [String]
+    var priority: Int?
+    var parent: String?
+    var layer: String
+    var middlewares: [String]
+    var ruleIndex: Int
+    var matchIndex: Int
+    init(id: String, provider: Provider, controller: String, controllers: [String], kind: String, apiVersion: String, namespace: String, name: String, resource: ObjectRef, hosts: [String], hostSources: [String: SourceLocation], path: String, pathType: String, match: String, tls: RouteTLS, backends: [Backend], source: SourceLocation, matchSource: SourceLocation, entryPoints: [String], priority: Int?, parent: String?, layer: String, middlewares: [String], ruleIndex: Int, matchIndex: Int) {
+        self.id = id
         self.provider = provider
-        self.kind = resource.kind
-        self.apiVersion = resource.apiVersion
-        self.namespace = resource.namespace
-        self.name = resource.name
-        self.resource = resource.ref
-        self.ruleIndex = ruleIndex
-        self.matchIndex = matchIndex
-        self.id = "\(provider.rawValue)/\(resource.kind)/\(resource.namespace)/\(resource.name)#" + (idSuffix ?? "\(ruleIndex).\(matchIndex)")
+        self.controller = controller
+        self.controllers = controllers
+        self.kind = kind
+        self.apiVersion = apiVersion
+        self.namespace = namespace
+        self.name = name
+        self.resource = resource
         self.hosts = hosts
-        self.hostSources = [:]
+        self.hostSources = hostSources
         self.path = path
         self.pathType = pathType
         self.match = match
         self.tls = tls
         self.backends = backends
-        self.controllers = controllers.isEmpty ? ["unknown"] : controllers
-        self.controller = self.controllers[0]
-        self.source = resource.source
+        self.source = source
         self.matchSource = matchSource
-        self.entryPoints = []
-        self.priority = nil
-        self.parent = nil
+        self.entryPoints = entryPoints
+        self.priority = priority
+        self.parent = parent
         self.layer = layer
-        self.middlewares = []
+        self.middlewares = middlewares
+        self.ruleIndex = ruleIndex
+        self.matchIndex = matchIndex
+    }
+    func copy() -> RouteStorage {
+        RouteStorage(id: id, provider: provider, controller: controller, controllers: controllers, kind: kind, apiVersion: apiVersion, namespace: namespace, name: name, resource: resource, hosts: hosts, hostSources: hostSources, path: path, pathType: pathType, match: match, tls: tls, backends: backends, source: source, matchSource: matchSource, entryPoints: entryPoints, priority: priority, parent: parent, layer: layer, middlewares: middlewares, ruleIndex: ruleIndex, matchIndex: matchIndex)
+    }
+}
+
+/// One declared route: a host set and one path match leading to backends.
+/// A value type backed by one shared, copy-on-write storage object: copying a route (sorting, filtering,
+/// iterating) costs one reference count, not one per field.
+public struct Route: Sendable {
+    private var box: RouteStorage
+
+    private mutating func unique() -> RouteStorage {
+        if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+        return box
+    }
+
+    /// `provider/Kind/namespace/name#R.M` (+ `@Gateway/ns/name/listener` for Gateway API; `#default` for an Ingress default backend).
+    public var id: String {
+        get { box.id }
+        set { unique().id = newValue }
+        _modify { let b = unique(); yield &b.id }
+    }
+    public var provider: Provider {
+        get { box.provider }
+        set { unique().provider = newValue }
+        _modify { let b = unique(); yield &b.provider }
+    }
+    /// The controller that serves it (the first of `controllers`).
+    public var controller: String {
+        get { box.controller }
+        set { unique().controller = newValue }
+        _modify { let b = unique(); yield &b.controller }
+    }
+    /// Every controller that accepts the object (two for a doubly served Ingress).
+    public var controllers: [String] {
+        get { box.controllers }
+        set { unique().controllers = newValue }
+        _modify { let b = unique(); yield &b.controllers }
+    }
+    public var kind: String {
+        get { box.kind }
+        set { unique().kind = newValue }
+        _modify { let b = unique(); yield &b.kind }
+    }
+    public var apiVersion: String {
+        get { box.apiVersion }
+        set { unique().apiVersion = newValue }
+        _modify { let b = unique(); yield &b.apiVersion }
+    }
+    public var namespace: String {
+        get { box.namespace }
+        set { unique().namespace = newValue }
+        _modify { let b = unique(); yield &b.namespace }
+    }
+    public var name: String {
+        get { box.name }
+        set { unique().name = newValue }
+        _modify { let b = unique(); yield &b.name }
+    }
+    public var resource: ObjectRef {
+        get { box.resource }
+        set { unique().resource = newValue }
+        _modify { let b = unique(); yield &b.resource }
+    }
+    /// Hostnames that reach this route; `*` for a catch-all.
+    public var hosts: [String] {
+        get { box.hosts }
+        set { unique().hosts = newValue }
+        _modify { let b = unique(); yield &b.hosts }
+    }
+    /// Where each host is written (for findings).
+    public var hostSources: [String: SourceLocation] {
+        get { box.hostSources }
+        set { unique().hostSources = newValue }
+        _modify { let b = unique(); yield &b.hostSources }
+    }
+    public var path: String {
+        get { box.path }
+        set { unique().path = newValue }
+        _modify { let b = unique(); yield &b.path }
+    }
+    /// Prefix, Exact, ImplementationSpecific, PathPrefix, RegularExpression, Regexp... (as the API calls it).
+    public var pathType: String {
+        get { box.pathType }
+        set { unique().pathType = newValue }
+        _modify { let b = unique(); yield &b.pathType }
+    }
+    /// The match as written (Traefik rule) or described.
+    public var match: String {
+        get { box.match }
+        set { unique().match = newValue }
+        _modify { let b = unique(); yield &b.match }
+    }
+    public var tls: RouteTLS {
+        get { box.tls }
+        set { unique().tls = newValue }
+        _modify { let b = unique(); yield &b.tls }
+    }
+    public var backends: [Backend] {
+        get { box.backends }
+        set { unique().backends = newValue }
+        _modify { let b = unique(); yield &b.backends }
+    }
+    /// The resource's first line.
+    public var source: SourceLocation {
+        get { box.source }
+        set { unique().source = newValue }
+        _modify { let b = unique(); yield &b.source }
+    }
+    /// The field that defines this match (rule, path, condition).
+    public var matchSource: SourceLocation {
+        get { box.matchSource }
+        set { unique().matchSource = newValue }
+        _modify { let b = unique(); yield &b.matchSource }
+    }
+    /// Traefik entry points; Gateway listener protocol ports...
+    public var entryPoints: [String] {
+        get { box.entryPoints }
+        set { unique().entryPoints = newValue }
+        _modify { let b = unique(); yield &b.entryPoints }
+    }
+    public var priority: Int? {
+        get { box.priority }
+        set { unique().priority = newValue }
+        _modify { let b = unique(); yield &b.priority }
+    }
+    /// For Gateway API: `Gateway/ns/name/listener` (or ListenerSet) the route is attached to.
+    public var parent: String? {
+        get { box.parent }
+        set { unique().parent = newValue }
+        _modify { let b = unique(); yield &b.parent }
+    }
+    /// `http`, `tcp`, `udp`, `tls`, `grpc`.
+    public var layer: String {
+        get { box.layer }
+        set { unique().layer = newValue }
+        _modify { let b = unique(); yield &b.layer }
+    }
+    /// Middlewares/filters applied, as `ns/name` or filter type.
+    public var middlewares: [String] {
+        get { box.middlewares }
+        set { unique().middlewares = newValue }
+        _modify { let b = unique(); yield &b.middlewares }
+    }
+    /// Rule index R and match index M.
+    public var ruleIndex: Int {
+        get { box.ruleIndex }
+        set { unique().ruleIndex = newValue }
+        _modify { let b = unique(); yield &b.ruleIndex }
+    }
+    public var matchIndex: Int {
+        get { box.matchIndex }
+        set { unique().matchIndex = newValue }
+        _modify { let b = unique(); yield &b.matchIndex }
+    }
+    public init(provider: Provider, resource: Resource, ruleIndex: Int, matchIndex: Int, idSuffix: String? = nil,
+                hosts: [String], path: String, pathType: String, match: String, tls: RouteTLS, backends: [Backend],
+                controllers: [String], matchSource: SourceLocation, layer: String = "http") {
+        let all = controllers.isEmpty ? ["unknown"] : controllers
+        box = RouteStorage(
+            id: "\(provider.rawValue)/\(resource.kind)/\(resource.namespace)/\(resource.name)#" + (idSuffix ?? "\(ruleIndex).\(matchIndex)"),
+            provider: provider, controller: all[0], controllers: all, kind: resource.kind, apiVersion: resource.apiVersion,
+            namespace: resource.namespace, name: resource.name, resource: resource.ref, hosts: hosts, hostSources: [:],
+            path: path, pathType: pathType, match: match, tls: tls, backends: backends, source: resource.source,
+            matchSource: matchSource, entryPoints: [], priority: nil, parent: nil, layer: layer, middlewares: [],
+            ruleIndex: ruleIndex, matchIndex: matchIndex)
     }
 
     /// TLS is terminated by the proxy for this route.
-    public var terminatesTLS: Bool { tls.enabled && !tls.passthrough }
+    public var terminatesTLS: Bool { box.tls.enabled && !box.tls.passthrough }
 }
 
 /// Where a certificate comes from.
