@@ -217,6 +217,14 @@ public enum JSONReport {
         w.field("ingressClass", p.contour.ingressClass)
         w.field("enableExternalNameService", p.contour.enableExternalNameService)
         w.field("version", p.contourVersion)
+        if !p.contour.instances.isEmpty {
+            w.key("instances")
+            w.beginArray()
+            for i in p.contour.instances {
+                w.beginObject(); w.field("name", i.name); w.field("ingressClass", i.ingressClass); w.endObject()
+            }
+            w.endArray()
+        }
         w.endObject()
         w.key("certManager")
         w.beginObject()

@@ -108,6 +108,8 @@ struct AnalysisFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Show only this provider: ingress, traefik, contour, gateway-api (repeatable).", valueName: "provider"))
     var provider: [String] = []
 
+    @OptionGroup var gitops: GitOpsFlags
+
     func validate() throws {
         if let now, UTCDate.parse(now) == nil {
             throw ValidationError("--now: '\(now)' is not a date (YYYY-MM-DD or RFC 3339, e.g. 2026-12-01T00:00:00Z)")
@@ -143,13 +145,9 @@ struct AnalysisFlags: ParsableArguments {
         return o
     }
 
-    /// Loads, analyses and filters.
+    /// Loads (GitOps environments included), analyses and filters.
     func estate(_ input: InputOptions) throws -> Estate {
-        let config = try loadConfig(paths: input.paths)
-        let inputs = try input.load(config: config)
-        let estate = Analyzer.run(inputs, options: options(config: config))
-        keptUntilExit.append(estate)
-        return estate.filtered(filter)
+        try gitops.estate(input, self)
     }
 }
 

@@ -115,6 +115,10 @@ public struct Route: Sendable {
     /// Rule index R and match index M.
     public var ruleIndex: Int
     public var matchIndex: Int
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? = nil
+    /// Patch files that changed the object (kustomize overlays).
+    public var patchedBy: [String] = []
 
     public init(provider: Provider, resource: Resource, ruleIndex: Int, matchIndex: Int, idSuffix: String? = nil,
                 hosts: [String], path: String, pathType: String, match: String, tls: RouteTLS, backends: [Backend],
@@ -144,6 +148,7 @@ public struct Route: Sendable {
         self.parent = nil
         self.layer = layer
         self.middlewares = []
+        self.patchedBy = resource.patchedBy
     }
 
     /// TLS is terminated by the proxy for this route.
@@ -183,6 +188,10 @@ public struct CertificateInfo: Sendable, Hashable {
     public var resource: ObjectRef
     /// For Secrets: the Secret type (Contour and Gateway API need kubernetes.io/tls).
     public var secretType: String?
+    /// A copy made by a reflector or replicator: the id of the certificate it copies.
+    public var reflectedFrom: String? = nil
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? = nil
 
     public init(origin: CertificateOrigin, namespace: String, name: String, secretName: String?, dnsNames: [String],
                 source: SourceLocation, resource: ObjectRef) {
@@ -210,6 +219,8 @@ public struct ServiceInfo: Sendable, Hashable {
     public var externalName: String?
     public var ports: [ServicePort]
     public var source: SourceLocation
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? = nil
 
     public func port(_ written: String) -> ServicePort? {
         if let n = Int(written) { return ports.first { $0.port == n } }
@@ -245,4 +256,29 @@ public struct Host: Sendable {
     public var certificates: [String]
     /// Every candidate considered, covering or not.
     public var candidates: [CoverageCandidate]
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? = nil
+
+    /// Flux variables (`${name}`) the host still contains: their values are not in the input.
+    public var variables: [String] { HostNames.variables(name) }
+    /// The host is a pattern with unresolved variables, not a name clients use.
+    public var isUnresolved: Bool { name.contains("${") }
+}
+
+extension HostNames {
+    /// Names of the `${var}` (and `${var:=default}`) variables in a host.
+    public static func variables(_ host: String) -> [String] {
+        guard host.contains("${") else { return [] }
+        var out: [String] = []
+        var rest = Substring(host)
+        while let open = rest.range(of: "${") {
+            let after = rest[open.upperBound...]
+            guard let close = after.firstIndex(of: "}") else { break }
+            let expr = after[..<close]
+            let name = expr.prefix { $0 == "_" || $0.isLetter || $0.isNumber }
+            if !name.isEmpty && !out.contains(String(name)) { out.append(String(name)) }
+            rest = after[after.index(after: close)...]
+        }
+        return out
+    }
 }
