@@ -101,10 +101,6 @@ public enum RuleCatalog {
              description: "routing objects Portolan does not analyse (OpenShift Route, Istio Gateway/VirtualService, NGINX VirtualServer, Emissary Mapping/Host, APISIX, Kong TCPIngress)",
              explanation: "These objects also claim hosts, so a report without conflicts is not proof that none exist: Portolan does not build routes from them.",
              hint: "Review these objects by hand, or convert them to a supported API (Ingress, Gateway API)."),
-        Rule(id: "host-variable-unresolved", severity: .info,
-             description: "a host still holds a Flux variable (`${var}`) whose value is not in the input",
-             explanation: "Flux substitutes postBuild variables from its Kustomization and the ConfigMaps and Secrets it names. When the value is not in the input (a Secret, a ConfigMap created in the cluster), the real host name cannot be known: the host is shown as a pattern and left out of conflict and coverage checks instead of being judged as a bogus name.",
-             hint: "Add the variable to the Flux Kustomization's postBuild.substitute, or the ConfigMap it names to the repository (Secret values are never read)."),
     ]
 
     public static let byID: [String: Rule] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })

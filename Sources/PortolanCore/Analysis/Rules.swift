@@ -48,7 +48,7 @@ enum Rules {
         let rules: [@Sendable (RuleContext) -> [Finding]] = [
             tlsHostUncovered, tlsSecretMissing, hostProviderConflict, hostRouteConflict, backendIssues, deprecatedAPI,
             ingressClassAmbiguous, annotationControllerMismatch, tlsHostsMismatch, certificateUnissuable, certificateExpiry,
-            certificateUnused, traefikACME, plaintextOnly, routingKindUnsupported, hostVariableUnresolved,
+            certificateUnused, traefikACME, plaintextOnly, routingKindUnsupported,
         ]
         let results = ParallelResults<[Finding]>(rules.count)
         DispatchQueue.concurrentPerform(iterations: rules.count) { i in
@@ -679,19 +679,6 @@ enum Rules {
             return Finding(rule: "routing-kind-unsupported", severity: .info,
                 message: "\(n) \(v.kind) object\(n == 1 ? "" : "s") (\(key), \(e.label)) \(n == 1 ? "is" : "are") not analysed: hosts they claim are not checked for conflicts or coverage",
                 hosts: hosts.sorted(), resources: v.resources.map(\.ref).sorted(), source: v.resources[0].source)
-        }
-    }
-
-    // MARK: host-variable-unresolved
-
-    static func hostVariableUnresolved(_ ctx: RuleContext) -> [Finding] {
-        ctx.graph.hosts.filter(\.isUnresolved).map { h in
-            let routes = h.routes.compactMap { ctx.graph.route($0) }
-            let resources = Array(Set(routes.map(\.resource))).sorted()
-            let vars = h.variables.map { "${\($0)}" }.joined(separator: ", ")
-            return Finding(rule: "host-variable-unresolved", severity: .info,
-                message: "\(h.name) holds \(vars), whose value is not in the input: shown as a pattern, not checked for conflicts or coverage (\(resources.map { "\($0.kind) \($0.namespace)/\($0.name)" }.joined(separator: ", ")))",
-                hosts: [h.name], resources: resources, source: routes.first?.hostSources[h.name] ?? routes.first?.source, routes: h.routes)
         }
     }
 }

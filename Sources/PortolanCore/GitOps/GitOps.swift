@@ -254,19 +254,6 @@ final class GitOpsBuilder {
             for o in objs { if let i = fluxIndex[ObjectIdentifier(o.base)] { fluxHome[i, default: []].insert(root) } }
         }
 
-        // Shared files: read by no kustomization.
-        let notResources = kustomizationFiles.union(engine.patchFiles)
-        var shared: [Resource] = []
-        var unreferenced: [String] = []
-        for f in inputs.files {
-            let isStdin = f.path == "<stdin>"
-            guard isStdin || (!notResources.contains(f.path) && !engine.reached.contains(f.path)) else { continue }
-            let rs = byFile[f.path] ?? []
-            shared += rs
-            let machinery = !rs.isEmpty && rs.allSatisfy { $0.group.hasSuffix("toolkit.fluxcd.io") }
-            if !isStdin && f.documents > 0 && !machinery { unreferenced.append(f.path) }
-        }
-
         // Environments: (unit, Flux Kustomization applying it).
         var envs: [(root: String, flux: Int?)] = []
         var candidates = roots
@@ -283,6 +270,31 @@ final class GitOpsBuilder {
         }
         let names = environmentNames(envs)
 
+        // Shared files: read by no kustomization. The folder holding the Flux Kustomization that applies
+        // an environment is that cluster's folder (what `flux bootstrap` points at): files in it belong
+        // to that environment only.
+        let notResources = kustomizationFiles.union(engine.patchFiles)
+        var clusterDirs: [Int: String] = [:]
+        for (n, env) in envs.enumerated() {
+            if let fi = env.flux, (fluxHome[fi] ?? []).isEmpty { clusterDirs[n] = Paths.dirname(flux[fi].resource.source.file) }
+        }
+        var shared: [Resource] = []
+        var clusterFiles: [Int: [Resource]] = [:]
+        var unreferenced: [String] = []
+        for f in inputs.files {
+            let isStdin = f.path == "<stdin>"
+            guard isStdin || (!notResources.contains(f.path) && !engine.reached.contains(f.path)) else { continue }
+            let rs = byFile[f.path] ?? []
+            let owners = clusterDirs.filter { !isStdin && Paths.isInside(f.path, $0.value) }.keys
+            if !owners.isEmpty {
+                for n in owners { clusterFiles[n, default: []] += rs }
+                continue
+            }
+            shared += rs
+            let machinery = !rs.isEmpty && rs.allSatisfy { $0.group.hasSuffix("toolkit.fluxcd.io") }
+            if !isStdin && f.documents > 0 && !machinery { unreferenced.append(f.path) }
+        }
+
         var environments: [Environment] = []
         for (n, env) in envs.enumerated() {
             var visited = Set<String>()
@@ -291,7 +303,7 @@ final class GitOpsBuilder {
             var problems: [Problem] = []
             var objects = assemble(env.root, flux: env.flux, visited: &visited, unresolved: &unresolved,
                                    variables: &variables, problems: &problems, fluxIndex: fluxIndex)
-            objects += shared.map(KObject.init)
+            objects += (shared + (clusterFiles[n] ?? [])).map(KObject.init)
             var resources = objects.map { $0.resource() }
             Loader.dropDuplicates(&resources, &problems)
             environments.append(Environment(name: names[n], root: env.root, flux: env.flux.map { "\(flux[$0].resource.namespace)/\(flux[$0].resource.name)" },

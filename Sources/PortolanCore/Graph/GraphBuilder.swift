@@ -115,6 +115,13 @@ public final class GraphBuilder {
         var coverage = CoverageComputer(routes: routes, certificates: certificates, traefikStores: traefikStores)
         coverage.externalSecrets = externalSecrets
         let hosts = coverage.hosts()
+        // Hosts that still hold Flux variables: say so once, where the host is written.
+        for h in hosts where h.isUnresolved {
+            guard let r = h.routes.lazy.compactMap({ id in self.routes.first { $0.id == id } }).first else { continue }
+            let vars = h.variables.map { "${\($0)}" }.joined(separator: ", ")
+            problems.append(Problem(r.hostSources[h.name] ?? r.matchSource,
+                "host \(h.name) holds \(vars), whose value is not in the input: shown as a pattern and left out of conflict and coverage checks"))
+        }
         var used = coverage.used
         // A certificate copied to other namespaces (reflector, replicator) is used when a copy is.
         for c in certificates where c.reflectedFrom != nil && used.contains(c.id) { used.insert(c.reflectedFrom!) }
