@@ -78,7 +78,8 @@ struct InputOptions: ParsableArguments {
 
     /// Loads the inputs; prints one stderr line per unreadable path and exits 2 when none could be read.
     func load(config: PortolanConfig? = nil) throws -> LoadedInputs {
-        let inputs = Loader.load(loadOptions(config: config))
+        // Kustomization and patch files are not resources; kustomize's own problems are listed too.
+        let inputs = GitOps.load(loadOptions(config: config)).inputs
         reportUnreadable(inputs)
         if inputs.allInputsUnreadable { throw ExitCode(2) }
         return inputs
