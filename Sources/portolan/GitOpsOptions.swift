@@ -32,7 +32,7 @@ struct GitOpsFlags: ParsableArguments {
 
     /// Exits 2 when --env names no environment.
     func checkEnvironment(_ g: GitOpsInputs) throws {
-        guard let env, g.environments.isEmpty else { return }
+        guard let env, !g.allEnvironmentNames.contains(env) else { return }
         if g.allEnvironmentNames.isEmpty {
             Stderr.line("portolan: --env \(env): the input has no environments (no kustomization or Flux Kustomization)")
         } else {

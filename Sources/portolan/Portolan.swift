@@ -316,15 +316,17 @@ struct Explore: ParsableCommand {
             writeStdout(CheckReport.render(estate, failOn: nil, colors: .init(enabled: false)))
             return
         }
+        try analysis.gitops.checkTool()
         let config = try analysis.loadConfig(paths: input.paths)
         let filter = analysis.filter
+        let gitops = analysis.gitops.options
         let load = input.loadOptions(config: config)
         let analysisOptions = analysis.options(config: config)
         let explain: FindingExplainer = { f in
             RuleCatalog.rule(f.rule).map { FindingNotes(explanation: $0.explanation, fix: $0.hint) }
         }
         let loadEstate: @Sendable (LoadOptions, AnalysisOptions, @escaping @Sendable (Int, Int) -> Void) -> Estate = { load, analysis, progress in
-            let estate = ExplorerOptions.standardLoad(load, analysis, progress)
+            let estate = GitOps.run(load, gitops: gitops, analysis: analysis, progress: progress)
             keptUntilExit.append(estate)
             return estate.filtered(filter)
         }

@@ -69,7 +69,12 @@ public enum GitOps {
         var result = builder.build()
         result.allEnvironmentNames = result.environments.map(\.name)
         if let only = gitops.environment {
-            result.environments = result.environments.filter { $0.name == only }
+            if result.allEnvironmentNames.contains(only) {
+                result.environments = result.environments.filter { $0.name == only }
+            } else {
+                result.inputs.problems.append(Problem(file: inputs.paths.first ?? ".", line: 0, column: 0,
+                    message: "--env \(only): no such environment (environments: \(result.allEnvironmentNames.joined(separator: ", "))); showing all"))
+            }
         }
         return result
     }

@@ -78,10 +78,12 @@ struct SecretReflectionProcessor: GraphProcessor {
             if let a = r.secret?.annotations, !a.isEmpty { annotationsBySecret[r.namespacedName] = a }
         }
         for r in b.store.all("Certificate", groups: CertManagerProcessor.groups) {
-            guard let secret = r.spec?["secretName"]?.string,
-                  let a = r.spec?["secretTemplate", "annotations"]?.stringMap, !a.isEmpty else { continue }
+            guard let a = r.spec?["secretTemplate", "annotations"]?.stringMap, !a.isEmpty,
+                  let secret = r.spec?["secretName"]?.string else { continue }
             annotationsBySecret[NamespacedName(r.namespace, secret), default: [:]].merge(a) { x, _ in x }
         }
+        // Nothing is copied in most estates: stop before indexing every certificate.
+        guard !annotationsBySecret.isEmpty else { return }
         let sources = b.certificates.filter { $0.secret != nil && $0.origin != .traefikACME }
         var bySecret: [NamespacedName: [CertificateInfo]] = [:]
         for c in sources { bySecret[c.secret!, default: []].append(c) }
