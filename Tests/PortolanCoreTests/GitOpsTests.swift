@@ -34,6 +34,8 @@ import PortolanReport
         let host = try #require(prod.graph.host("shop.example.com"))
         #expect(host.tls == .covered)
         #expect(host.certificates == ["certificate/shop-prod/web"])
+        // The component's JSON patch adds an entry point (its Middleware comes along).
+        #expect(prod.graph.routes.first?.entryPoints == ["websecure", "websecure-internal"])
         // namespace: and namePrefix: apply; the secret comes from the patch.
         let route = try #require(staging.graph.routes.first)
         #expect(route.id == "traefik/IngressRoute/shop-staging/staging-web#0.0")
@@ -52,7 +54,8 @@ import PortolanReport
         let e = Self.estate("kustomize")
         for env in e.environments {
             let files = Set(env.estate.inputs.resources.map(\.source.file))
-            #expect(files == ["kustomize/base/web.yaml", "kustomize/base/certificate.yaml"])
+            let component: Set<String> = env.name == "prod" ? ["kustomize/components/hsts/middleware.yaml"] : []
+            #expect(files == Set(["kustomize/base/web.yaml", "kustomize/base/certificate.yaml"]).union(component))
         }
         #expect(!e.problems.contains { $0.message.contains("defined again") || $0.message.contains("metadata.name") })
         // No finding comes from reading an overlay or a patch as a resource: no placeholder, no conflict, no
