@@ -33,7 +33,7 @@ public enum KustomizeTool {
         p.arguments = Array(command.dropFirst()) + [dir]
         let out = Pipe()
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("portolan-kustomize-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errFile) }
         guard let errHandle = try? FileHandle(forWritingTo: errFile) else { return .failure(RenderFailure(message: "cannot create a temporary file")) }
         p.standardOutput = out
