@@ -32,25 +32,57 @@ public enum JSONReport {
         inputs.problems = e.problems
         InventoryReport.writeInputs(inputs, to: &w)
 
+        // Several GitOps environments: each entry carries its environment and ids are qualified by it.
+        let parts: [(env: String?, estate: Estate)] = e.environments.isEmpty ? [(nil, e)] : e.environments.map { ($0.name, $0.estate) }
+        if !e.environments.isEmpty {
+            w.key("environments")
+            w.beginArray()
+            for env in e.environments {
+                w.beginObject()
+                w.field("name", env.name)
+                w.field("root", env.environment.root)
+                if let f = env.environment.flux { w.field("fluxKustomization", f) }
+                if !env.environment.variables.isEmpty {
+                    w.key("variables")
+                    w.beginObject()
+                    for k in env.environment.variables.keys.sorted() { w.field(k, env.environment.variables[k]!) }
+                    w.endObject()
+                }
+                if !env.environment.unresolved.isEmpty { w.field("unresolved", env.environment.unresolved) }
+                w.field("routes", env.estate.graph.routes.count)
+                w.field("findings", env.estate.findings.count)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        func q(_ env: String?, _ id: String) -> String { env.map { "\($0):\(id)" } ?? id }
+
         w.key("hosts")
-        w.rawArray(parallelElements(g.hosts, htmlSafe: w.htmlSafe) { h, w in
+        let hostItems: [(env: String?, host: PortolanCore.Host)] = parts.flatMap { p in p.estate.graph.hosts.map { (p.env, $0) } }
+        w.rawArray(parallelElements(hostItems, htmlSafe: w.htmlSafe) { item, w in
+            let (env, h) = item
                 w.beginObject()
                 w.field("name", h.name)
-                w.field("routes", h.routes)
+                if let env { w.field("environment", env) }
+                w.field("routes", h.routes.map { q(env, $0) })
                 w.field("providers", h.providers.map(\.rawValue))
                 w.field("controllers", h.controllers)
                 w.field("tls", h.tls.rawValue)
-                w.field("certificates", h.certificates)
+                w.field("certificates", h.certificates.map { q(env, $0) })
+                if h.isUnresolved {
+                    w.field("unresolved", true)
+                    w.field("variables", h.variables)
+                }
                 if !h.candidates.isEmpty {
                     w.key("candidates")
                     w.beginArray()
                     for c in h.candidates {
                         w.beginObject()
-                        w.field("certificate", c.certificate)
+                        w.field("certificate", c.certificate.map { q(env, $0) })
                         w.field("secret", c.secret?.description)
                         w.field("covers", c.covers)
                         w.field("reason", c.reason)
-                        w.field("route", c.route)
+                        w.field("route", q(env, c.route))
                         w.endObject()
                     }
                     w.endArray()
@@ -59,58 +91,67 @@ public enum JSONReport {
         })
 
         w.key("routes")
-        w.rawArray(parallelElements(g.routes, htmlSafe: w.htmlSafe) { r, w in writeRoute(r, to: &w) })
+        let routeItems: [(env: String?, route: Route)] = parts.flatMap { p in p.estate.graph.routes.map { (p.env, $0) } }
+        w.rawArray(parallelElements(routeItems, htmlSafe: w.htmlSafe) { item, w in writeRoute(item.route, environment: item.env, to: &w) })
 
         w.key("services")
         w.beginArray()
-        for s in g.services {
-            w.beginObject()
-            w.field("namespace", s.namespace)
-            w.field("name", s.name)
-            w.field("type", s.type)
-            if let x = s.externalName { w.field("externalName", x) }
-            w.key("ports")
-            w.beginArray()
-            for p in s.ports {
+        for (env, part) in parts {
+            for s in part.graph.services {
                 w.beginObject()
-                w.field("name", p.name)
-                w.field("port", p.port)
-                w.field("targetPort", p.targetPort)
-                w.field("protocol", p.protocolName)
+                w.field("namespace", s.namespace)
+                w.field("name", s.name)
+                if let env { w.field("environment", env) }
+                w.field("type", s.type)
+                if let x = s.externalName { w.field("externalName", x) }
+                w.key("ports")
+                w.beginArray()
+                for p in s.ports {
+                    w.beginObject()
+                    w.field("name", p.name)
+                    w.field("port", p.port)
+                    w.field("targetPort", p.targetPort)
+                    w.field("protocol", p.protocolName)
+                    w.endObject()
+                }
+                w.endArray()
+                writeSource(s.source, to: &w)
                 w.endObject()
             }
-            w.endArray()
-            writeSource(s.source, to: &w)
-            w.endObject()
         }
         w.endArray()
 
         w.key("certificates")
         w.beginArray()
-        for c in g.certificates {
-            w.beginObject()
-            w.field("id", c.id)
-            w.field("origin", c.origin.rawValue)
-            w.field("namespace", c.namespace)
-            w.field("name", c.name)
-            w.field("secretName", c.secretName)
-            w.field("dnsNames", c.dnsNames)
-            if !c.ipAddresses.isEmpty { w.field("ipAddresses", c.ipAddresses) }
-            if let cn = c.commonName { w.field("commonName", cn) }
-            if let nb = c.notBefore { w.field("notBefore", UTCDate.rfc3339(nb)) }
-            w.field("notAfter", c.notAfter.map(UTCDate.rfc3339))
-            w.field("issuer", c.issuer)
-            w.field("used", g.usedCertificates.contains(c.id))
-            w.key("resource")
-            w.value(c.resource.display)
-            writeSource(c.source, to: &w)
-            w.endObject()
+        for (env, part) in parts {
+            let g = part.graph
+            for c in g.certificates {
+                w.beginObject()
+                w.field("id", q(env, c.id))
+                if let env { w.field("environment", env) }
+                w.field("origin", c.origin.rawValue)
+                w.field("namespace", c.namespace)
+                w.field("name", c.name)
+                w.field("secretName", c.secretName)
+                w.field("dnsNames", c.dnsNames)
+                if !c.ipAddresses.isEmpty { w.field("ipAddresses", c.ipAddresses) }
+                if let cn = c.commonName { w.field("commonName", cn) }
+                if let nb = c.notBefore { w.field("notBefore", UTCDate.rfc3339(nb)) }
+                w.field("notAfter", c.notAfter.map(UTCDate.rfc3339))
+                w.field("issuer", c.issuer)
+                w.field("used", g.usedCertificates.contains(c.id))
+                if let from = c.reflectedFrom { w.field("reflectedFrom", q(env, from)) }
+                w.key("resource")
+                w.value(c.resource.display)
+                writeSource(c.source, to: &w)
+                w.endObject()
+            }
         }
         w.endArray()
 
         w.key("findings")
         w.beginArray()
-        for f in e.findings { writeFinding(f, to: &w) }
+        for (env, part) in parts { for f in part.findings { writeFinding(f, environment: env, to: &w) } }
         w.endArray()
         w.endObject()
     }
@@ -141,9 +182,10 @@ public enum JSONReport {
         return results.values.flatMap { $0! }
     }
 
-    public static func writeRoute(_ r: Route, to w: inout JSONWriter) {
+    public static func writeRoute(_ r: Route, environment env: String? = nil, to w: inout JSONWriter) {
         w.beginObject()
-        w.field("id", r.id)
+        w.field("id", env.map { "\($0):\(r.id)" } ?? r.id)
+        if let env { w.field("environment", env) }
         w.field("provider", r.provider.rawValue)
         w.field("controller", r.controller)
         if r.controllers.count > 1 { w.field("controllers", r.controllers) }
@@ -184,6 +226,7 @@ public enum JSONReport {
         }
         w.endArray()
         writeSource(r.source, to: &w)
+        if !r.patchedBy.isEmpty { w.field("patchedBy", r.patchedBy) }
         w.endObject()
     }
 
@@ -196,9 +239,10 @@ public enum JSONReport {
         }
     }
 
-    public static func writeFinding(_ f: Finding, to w: inout JSONWriter) {
+    public static func writeFinding(_ f: Finding, environment env: String? = nil, to w: inout JSONWriter) {
         w.beginObject()
         w.field("rule", f.rule)
+        if let env { w.field("environment", env) }
         w.field("severity", f.severity.rawValue)
         w.field("message", f.message)
         w.field("hosts", f.hosts)
@@ -242,6 +286,14 @@ public enum JSONReport {
         w.field("ingressClass", p.contour.ingressClass)
         w.field("enableExternalNameService", p.contour.enableExternalNameService)
         w.field("version", p.contourVersion)
+        if !p.contour.instances.isEmpty {
+            w.key("instances")
+            w.beginArray()
+            for i in p.contour.instances {
+                w.beginObject(); w.field("name", i.name); w.field("ingressClass", i.ingressClass); w.endObject()
+            }
+            w.endArray()
+        }
         w.endObject()
         w.key("certManager")
         w.beginObject()

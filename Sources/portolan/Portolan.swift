@@ -80,7 +80,8 @@ struct InputOptions: ParsableArguments {
 
     /// Loads the inputs; prints one stderr line per unreadable path and exits 2 when none could be read.
     func load(config: PortolanConfig? = nil) throws -> LoadedInputs {
-        let inputs = Loader.load(loadOptions(config: config))
+        // Kustomization and patch files are not resources; kustomize's own problems are listed too.
+        let inputs = GitOps.load(loadOptions(config: config)).inputs
         reportUnreadable(inputs)
         if inputs.allInputsUnreadable { throw ExitCode(2) }
         return inputs
@@ -109,6 +110,8 @@ struct AnalysisFlags: ParsableArguments {
 
     @Option(help: ArgumentHelp("Show only this provider: ingress, traefik, contour, gateway-api (repeatable).", valueName: "provider"))
     var provider: [String] = []
+
+    @OptionGroup var gitops: GitOpsFlags
 
     func validate() throws {
         if let now, UTCDate.parse(now) == nil {
@@ -145,13 +148,9 @@ struct AnalysisFlags: ParsableArguments {
         return o
     }
 
-    /// Loads, analyses and filters.
+    /// Loads (GitOps environments included), analyses and filters.
     func estate(_ input: InputOptions) throws -> Estate {
-        let config = try loadConfig(paths: input.paths)
-        let inputs = try input.load(config: config)
-        let estate = Analyzer.run(inputs, options: options(config: config))
-        keptUntilExit.append(estate)
-        return estate.filtered(filter)
+        try gitops.estate(input, self)
     }
 }
 
@@ -319,15 +318,17 @@ struct Explore: ParsableCommand {
             writeStdout(CheckReport.render(estate, failOn: nil, colors: .init(enabled: false)))
             return
         }
+        try analysis.gitops.checkTool()
         let config = try analysis.loadConfig(paths: input.paths)
         let filter = analysis.filter
+        let gitops = analysis.gitops.options
         let load = input.loadOptions(config: config)
         let analysisOptions = analysis.options(config: config)
         let explain: FindingExplainer = { f in
             RuleCatalog.rule(f.rule).map { FindingNotes(explanation: $0.explanation, fix: $0.hint) }
         }
         let loadEstate: @Sendable (LoadOptions, AnalysisOptions, @escaping @Sendable (Int, Int) -> Void) -> Estate = { load, analysis, progress in
-            let estate = ExplorerOptions.standardLoad(load, analysis, progress)
+            let estate = GitOps.run(load, gitops: gitops, analysis: analysis, progress: progress)
             keptUntilExit.append(estate)
             return estate.filtered(filter)
         }

@@ -120,7 +120,17 @@ public struct PortolanConfig: Sendable {
                 }
             }
             if let t = ctl["contour"] {
-                try r.mapping(t, keys: ["rootNamespaces", "ingressClass", "enableExternalNameService", "version"])
+                try r.mapping(t, keys: ["rootNamespaces", "ingressClass", "enableExternalNameService", "version", "instances"])
+                if let list = t["instances"] {
+                    guard list.isSequence else { throw r.error(list, "instances must be a list of {name, ingressClass}") }
+                    for i in list.items {
+                        try r.mapping(i, keys: ["name", "ingressClass"])
+                        guard let name = try r.string(i["name"]), let cls = try r.string(i["ingressClass"]) else {
+                            throw r.error(i, "an instance needs name and ingressClass")
+                        }
+                        p.contour.instances.append(.init(name: name, ingressClass: cls))
+                    }
+                }
                 if t["rootNamespaces"] != nil { p.contour.rootNamespaces = try r.strings(t["rootNamespaces"]).map(\.value) }
                 if let v = try r.string(t["ingressClass"]) { p.contour.ingressClass = v }
                 if let b = try r.bool(t["enableExternalNameService"]) { p.contour.enableExternalNameService = b }

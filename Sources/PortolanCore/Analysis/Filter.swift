@@ -18,6 +18,10 @@ public struct EstateFilter: Sendable, Hashable {
 extension Estate {
     public func filtered(_ f: EstateFilter) -> Estate {
         guard !f.isEmpty else { return self }
+        if !environments.isEmpty {
+            let envs = environments.map { EnvironmentEstate(environment: $0.environment, estate: $0.estate.filtered(f)) }
+            return EnvironmentCombiner.combine(envs, inputs: inputs, now: now, nowIsFixed: nowIsFixed)
+        }
         let g = graph
         let routes = g.routes.filter(f.keeps)
         let kept = Set(routes.map(\.id))

@@ -24,6 +24,8 @@ public struct Finding: Sendable, Hashable {
     public var routes: [String]
     /// Certificate ids concerned.
     public var certificates: [String]
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? = nil
 
     public init(rule: String, severity: Severity, message: String, hosts: [String] = [], resources: [ObjectRef] = [],
                 source: SourceLocation? = nil, routes: [String] = [], certificates: [String] = []) {

@@ -108,10 +108,12 @@ enum Rules {
 
     static func tlsHostUncovered(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for h in ctx.graph.hosts where h.tls == .uncovered {
+        for h in ctx.graph.hosts where h.tls == .uncovered && !h.isUnresolved {
             // Only missing secrets: reported by tls-secret-missing (or by the ignored annotation that should have made them).
             let real = h.candidates.filter { $0.certificate != nil || $0.secret == nil || $0.reason.hasPrefix("no TLSCertificateDelegation") || $0.reason.contains("ReferenceGrant") }
-            let refusedSecrets = h.candidates.filter { $0.certificate == nil && $0.secret != nil && !$0.reason.contains("produced by nothing") }
+            let refusedSecrets = h.candidates.filter {
+                $0.certificate == nil && $0.secret != nil && !$0.reason.contains("produced by nothing") && !$0.reason.contains("written at run time")
+            }
             guard !real.isEmpty || !refusedSecrets.isEmpty else { continue }
             let routes = h.routes.compactMap { ctx.graph.route($0) }.filter { $0.terminatesTLS }
             let first = routes.first
@@ -160,7 +162,12 @@ enum Rules {
             }
         }
         return refs.map { k, v in
-            Finding(rule: "tls-secret-missing", severity: .warning,
+            if let producer = ctx.graph.externalSecrets[k.secret] {
+                return Finding(rule: "tls-secret-missing", severity: .warning,
+                    message: "\(k.resource.kind) \(k.resource.namespace)/\(k.resource.name) uses TLS secret \(k.secret.description), which \(producer) writes at run time: its certificate is not in the input, so the hosts' coverage cannot be checked",
+                    hosts: v.hosts.sorted(), resources: [k.resource], source: v.at, routes: v.routes)
+            }
+            return Finding(rule: "tls-secret-missing", severity: .warning,
                     message: "\(k.resource.kind) \(k.resource.namespace)/\(k.resource.name) uses TLS secret \(k.secret.description), which nothing in the input produces (no Secret, Certificate or shim)",
                     hosts: v.hosts.sorted(), resources: [k.resource], source: v.at, routes: v.routes)
         }
@@ -170,7 +177,7 @@ enum Rules {
 
     static func hostProviderConflict(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for h in ctx.graph.hosts where h.name != "*" {
+        for h in ctx.graph.hosts where h.name != "*" && !h.isUnresolved {
             let routes = h.routes.compactMap { ctx.graph.route($0) }
             var byController: [String: [Route]] = [:]
             for r in routes { for c in r.controllers where c != "unknown" { byController[c, default: []].append(r) } }
@@ -199,7 +206,7 @@ enum Rules {
         var groups: [Key: [Route]] = [:]
         var contourRoots: [String: [Route]] = [:]
         // Only hosts reached from more than one object can conflict.
-        for h in ctx.graph.hosts where h.routes.count > 1 {
+        for h in ctx.graph.hosts where h.routes.count > 1 && !h.isUnresolved {
             let routes = h.routes.compactMap { ctx.graph.route($0) }
             guard Set(routes.map(\.resource)).count > 1 else { continue }
             for r in routes {
@@ -650,7 +657,7 @@ enum Rules {
 
     static func plaintextOnly(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for h in ctx.graph.hosts where h.tls == .none && h.name != "*" {
+        for h in ctx.graph.hosts where h.tls == .none && h.name != "*" && !h.isUnresolved {
             let routes = h.routes.compactMap { ctx.graph.route($0) }
             guard routes.allSatisfy({ $0.layer == "http" || $0.layer == "grpc" }) else { continue }
             let resources = Array(Set(routes.map(\.resource))).sorted()

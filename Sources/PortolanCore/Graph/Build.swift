@@ -5,6 +5,7 @@ extension RouteGraph {
         [
             CoreProcessor(),
             CertManagerProcessor(),
+            SecretReflectionProcessor(),
             IngressProcessor(),
             TraefikProcessor(),
             ContourProcessor(),
@@ -14,7 +15,7 @@ extension RouteGraph {
 
     /// Builds the route graph of a store with a controller profile.
     public static func build(_ store: ResourceStore, profile: ControllerProfile = ControllerProfile()) -> RouteGraph {
-        let builder = GraphBuilder(store: store, profile: profile)
+        let builder = GraphBuilder(store: store, profile: profile.inferringInstances(from: store))
         Timings.mark("store")
         for p in processors() { p.run(builder); Timings.mark("\(type(of: p))") }
         let g = builder.finish()

@@ -28,7 +28,16 @@ public struct ControllerProfile: Sendable, Hashable {
         /// `--ingress-class-name`: empty means objects without a class, or class `contour`.
         public var ingressClass = ""
         public var enableExternalNameService = false
+        /// Further instances, told apart by ingress class: named `contour@NAME`.
+        public var instances: [Traefik.Instance] = []
         public init() {}
+
+        /// The Contour instance that serves a class ("" for none), or nil when none does.
+        public func instance(forClass cls: String) -> String? {
+            for i in instances where i.ingressClass == cls { return "contour@\(i.name)" }
+            if ingressClass.isEmpty { return cls.isEmpty || cls == "contour" ? "contour" : nil }
+            return cls == ingressClass ? "contour" : nil
+        }
     }
 
     public struct CertManager: Sendable, Hashable {

@@ -19,6 +19,9 @@ public final class GraphBuilder {
     public var traefikStores: [String: TraefikStore] = [:]
     /// Controllers that are present in the estate (by IngressClass, GatewayClass, CRDs).
     public var presentControllers: Set<String> = []
+    /// Secrets that an external secret operator writes at run time (ExternalSecret, SealedSecret), with
+    /// the object that produces each.
+    public var externalSecrets: [NamespacedName: String] = [:]
 
     public struct TraefikStore: Sendable {
         /// Each loaded secret, where it is named, and the object that names it.
@@ -110,11 +113,24 @@ public final class GraphBuilder {
         }
         certificates = certs
         var coverage = CoverageComputer(routes: routes, certificates: certificates, traefikStores: traefikStores)
+        coverage.externalSecrets = externalSecrets
         let hosts = coverage.hosts()
-        return RouteGraph(store: store, profile: profile, routes: routes, hosts: hosts,
-                          services: services.values.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) },
-                          certificates: certificates, findings: findings, problems: problems.sorted(),
-                          usedCertificates: coverage.used, traefikStores: traefikStores)
+        // Hosts that still hold Flux variables: say so once, where the host is written.
+        for h in hosts where h.isUnresolved {
+            guard let r = h.routes.lazy.compactMap({ id in self.routes.first { $0.id == id } }).first else { continue }
+            let vars = h.variables.map { "${\($0)}" }.joined(separator: ", ")
+            problems.append(Problem(r.hostSources[h.name] ?? r.matchSource,
+                "host \(h.name) holds \(vars), whose value is not in the input: shown as a pattern and left out of conflict and coverage checks"))
+        }
+        var used = coverage.used
+        // A certificate copied to other namespaces (reflector, replicator) is used when a copy is.
+        for c in certificates where c.reflectedFrom != nil && used.contains(c.id) { used.insert(c.reflectedFrom!) }
+        let graph = RouteGraph(store: store, profile: profile, routes: routes, hosts: hosts,
+                               services: services.values.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) },
+                               certificates: certificates, findings: findings, problems: problems.sorted(),
+                               usedCertificates: used, traefikStores: traefikStores)
+        graph.externalSecrets = externalSecrets
+        return graph
     }
 }
 
@@ -133,6 +149,8 @@ public final class RouteGraph: @unchecked Sendable {
     /// Certificate ids that some route can present.
     public let usedCertificates: Set<String>
     public let traefikStores: [String: GraphBuilder.TraefikStore]
+    /// Secrets written at run time by an external secret operator, with the object that produces each.
+    public var externalSecrets: [NamespacedName: String] = [:]
 
     public let routeIndex: [String: Int]
     public let hostIndex: [String: Int]
@@ -187,6 +205,7 @@ struct CoverageComputer {
     let certificates: [CertificateInfo]
     let traefikStores: [String: GraphBuilder.TraefikStore]
     private(set) var used = Set<String>()
+    var externalSecrets: [NamespacedName: String] = [:]
 
     private var bySecret: [NamespacedName: [Int]] = [:]
     private var acmeByRoute: [ObjectRef: [Int]] = [:]
@@ -258,7 +277,11 @@ struct CoverageComputer {
         } else if let secret = route.tls.secret {
             for extra in route.tls.extraSecrets { for i in bySecret[extra] ?? [] { consider(i, secret: extra) } }
             let list = bySecret[secret] ?? []
-            if list.isEmpty {
+            if list.isEmpty, let producer = externalSecrets[secret] {
+                out.append(CoverageCandidate(certificate: nil, secret: secret, covers: false,
+                    reason: "secret \(secret.description) is written at run time by \(producer): its certificate is not in the input, so coverage cannot be checked",
+                    route: route.id))
+            } else if list.isEmpty {
                 out.append(CoverageCandidate(certificate: nil, secret: secret, covers: false,
                     reason: "secret \(secret.description) is produced by nothing in the input (no Secret, Certificate or shim)",
                     route: route.id))

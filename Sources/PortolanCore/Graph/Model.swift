@@ -100,6 +100,8 @@ final class RouteStorage: @unchecked Sendable {
     var middlewares: [String]
     var ruleIndex: Int
     var matchIndex: Int
+    var environment: String? = nil
+    var patchedBy: [String] = []
     init(id: String, provider: Provider, controller: String, controllers: [String], kind: String, apiVersion: String, namespace: String, name: String, resource: ObjectRef, hosts: [String], hostSources: [String: SourceLocation], path: String, pathType: String, match: String, tls: RouteTLS, backends: [Backend], source: SourceLocation, matchSource: SourceLocation, entryPoints: [String], priority: Int?, parent: String?, layer: String, middlewares: [String], ruleIndex: Int, matchIndex: Int) {
         self.id = id
         self.provider = provider
@@ -128,7 +130,10 @@ final class RouteStorage: @unchecked Sendable {
         self.matchIndex = matchIndex
     }
     func copy() -> RouteStorage {
-        RouteStorage(id: id, provider: provider, controller: controller, controllers: controllers, kind: kind, apiVersion: apiVersion, namespace: namespace, name: name, resource: resource, hosts: hosts, hostSources: hostSources, path: path, pathType: pathType, match: match, tls: tls, backends: backends, source: source, matchSource: matchSource, entryPoints: entryPoints, priority: priority, parent: parent, layer: layer, middlewares: middlewares, ruleIndex: ruleIndex, matchIndex: matchIndex)
+        let c = RouteStorage(id: id, provider: provider, controller: controller, controllers: controllers, kind: kind, apiVersion: apiVersion, namespace: namespace, name: name, resource: resource, hosts: hosts, hostSources: hostSources, path: path, pathType: pathType, match: match, tls: tls, backends: backends, source: source, matchSource: matchSource, entryPoints: entryPoints, priority: priority, parent: parent, layer: layer, middlewares: middlewares, ruleIndex: ruleIndex, matchIndex: matchIndex)
+        c.environment = environment
+        c.patchedBy = patchedBy
+        return c
     }
 }
 
@@ -293,6 +298,19 @@ public struct Route: Sendable {
             path: path, pathType: pathType, match: match, tls: tls, backends: backends, source: resource.source,
             matchSource: matchSource, entryPoints: [], priority: nil, parent: nil, layer: layer, middlewares: [],
             ruleIndex: ruleIndex, matchIndex: matchIndex)
+        box.patchedBy = resource.patchedBy
+    }
+
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? {
+        get { box.environment }
+        set { unique().environment = newValue }
+    }
+    /// Patch files that changed the object (kustomize overlays).
+    public var patchedBy: [String] {
+        get { box.patchedBy }
+        set { unique().patchedBy = newValue }
+        _modify { let b = unique(); yield &b.patchedBy }
     }
 
     /// TLS is terminated by the proxy for this route.
@@ -332,6 +350,10 @@ public struct CertificateInfo: Sendable, Hashable {
     public var resource: ObjectRef
     /// For Secrets: the Secret type (Contour and Gateway API need kubernetes.io/tls).
     public var secretType: String?
+    /// A copy made by a reflector or replicator: the id of the certificate it copies.
+    public var reflectedFrom: String? = nil
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? = nil
 
     public init(origin: CertificateOrigin, namespace: String, name: String, secretName: String?, dnsNames: [String],
                 source: SourceLocation, resource: ObjectRef) {
@@ -359,6 +381,8 @@ public struct ServiceInfo: Sendable, Hashable {
     public var externalName: String?
     public var ports: [ServicePort]
     public var source: SourceLocation
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? = nil
 
     public func port(_ written: String) -> ServicePort? {
         if let n = Int(written) { return ports.first { $0.port == n } }
@@ -394,4 +418,29 @@ public struct Host: Sendable {
     public var certificates: [String]
     /// Every candidate considered, covering or not.
     public var candidates: [CoverageCandidate]
+    /// The GitOps environment (only in a view that combines several).
+    public var environment: String? = nil
+
+    /// Flux variables (`${name}`) the host still contains: their values are not in the input.
+    public var variables: [String] { HostNames.variables(name) }
+    /// The host is a pattern with unresolved variables, not a name clients use.
+    public var isUnresolved: Bool { name.contains("${") }
+}
+
+extension HostNames {
+    /// Names of the `${var}` (and `${var:=default}`) variables in a host.
+    public static func variables(_ host: String) -> [String] {
+        guard host.contains("${") else { return [] }
+        var out: [String] = []
+        var rest = Substring(host)
+        while let open = rest.range(of: "${") {
+            let after = rest[open.upperBound...]
+            guard let close = after.firstIndex(of: "}") else { break }
+            let expr = after[..<close]
+            let name = expr.prefix { $0 == "_" || $0.isLetter || $0.isNumber }
+            if !name.isEmpty && !out.contains(String(name)) { out.append(String(name)) }
+            rest = after[after.index(after: close)...]
+        }
+        return out
+    }
 }

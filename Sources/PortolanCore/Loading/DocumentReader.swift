@@ -161,6 +161,7 @@ enum DocumentReader {
         }
         var summary = SecretSummary(type: type, keySizes: sizes, valueLines: lines, certificates: [],
                                     certificateError: nil, hasTLSCrt: crt != nil)
+        summary.annotations = SecretReflection.copyAnnotations(node["metadata"]?["annotations"])
         if let crt {
             let result = PEMCache.shared.parse(crt)
             summary.certificates = result.certificates

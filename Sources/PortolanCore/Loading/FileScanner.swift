@@ -39,7 +39,8 @@ struct FileScanner {
 
     static func wanted(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return extensions.contains { lower.hasSuffix($0) }
+        // `Kustomization` (no extension) is a kustomization file kustomize reads too.
+        return extensions.contains { lower.hasSuffix($0) } || name == "Kustomization"
     }
 
     mutating func scan(_ paths: [String]) {

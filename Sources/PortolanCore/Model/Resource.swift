@@ -75,6 +75,8 @@ public struct SecretSummary: Sendable, Hashable {
     /// Why `tls.crt` could not be used, when present but unusable.
     public var certificateError: String?
     public var hasTLSCrt: Bool
+    /// Annotations that copy the Secret to other namespaces (reflector, replicator); others are not kept.
+    public var annotations: [String: String] = [:]
     public var isTLSType: Bool { type == "kubernetes.io/tls" }
 }
 
@@ -115,14 +117,17 @@ public final class Resource: Sendable {
     /// The `portolan.dev/ignore` annotation (kept for every kind, even when the node is not).
     public let ignoreAnnotation: String?
     public let ref: ObjectRef
+    /// Patch files that changed this object (kustomize overlays); its `source` stays the original's.
+    public let patchedBy: [String]
 
     public init(apiVersion: String, group: String, version: String, kind: String, namespace: String, name: String,
                 source: SourceLocation, document: Int, item: Int, node: Node?, secret: SecretSummary?,
-                ignoreAnnotation: String? = nil) {
+                ignoreAnnotation: String? = nil, patchedBy: [String] = []) {
         self.apiVersion = apiVersion; self.group = group; self.version = version; self.kind = kind
         self.namespace = namespace; self.name = name; self.source = source; self.document = document
         self.item = item; self.node = node; self.secret = secret; self.ignoreAnnotation = ignoreAnnotation
         self.ref = ObjectRef(group: group, kind: kind, namespace: namespace, name: name)
+        self.patchedBy = patchedBy
     }
 
     public var namespacedName: NamespacedName { NamespacedName(namespace, name) }
@@ -137,6 +142,7 @@ public final class Resource: Sendable {
     public func at(_ n: Node?) -> SourceLocation {
         guard let n else { return source }
         let m = n.mark
-        return SourceLocation(file: source.file, line: m.line, column: m.column)
+        // A patched object's fields may come from the patch file.
+        return SourceLocation(file: n.tree.file(of: n.index) ?? source.file, line: m.line, column: m.column)
     }
 }

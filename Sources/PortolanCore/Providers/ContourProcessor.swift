@@ -157,7 +157,7 @@ final class ContourGraph {
             ? ["projectcontour.io/ingress.class", "contour.heptio.com/ingress.class", "kubernetes.io/ingress.class"]
             : ["projectcontour.io/ingress.class", "kubernetes.io/ingress.class"]
         let c = ingressClass(r, annotations: keys, specField: !legacy)
-        if serves(c.value) { return "contour" }
+        if let instance = profile.instance(forClass: c.value) { return instance }
         let has = c.value.isEmpty ? "has no ingress class" : "has ingress class \"\(c.value)\" (\(c.field))"
         problem(r.at(c.node), "\(display(r)) \(has), but Contour serves \(servedClasses): "
                 + "Contour ignores it\(context); its routes get controller unknown")

@@ -257,6 +257,7 @@ public enum IngressClassResolution {
             let accepts: Bool
             if let cls { accepts = wanted.isEmpty ? cls == "contour" : cls == wanted } else { accepts = wanted.isEmpty }
             if accepts { out.append("contour") }
+            if let cls, let i = profile.contour.instances.first(where: { $0.ingressClass == cls }) { out.append("contour@\(i.name)") }
         }
         // ingress-nginx: the annotation, then the class's controller; without a class only with --watch-ingress-without-class.
         let nginxPresent = present.nginx || annotation == profile.ingressNginx.ingressClass

@@ -67,7 +67,7 @@ private final class TraefikRun {
     func label(_ r: Resource) -> String { "\(r.kind) \(r.namespace)/\(r.name)" }
 
     func secretExists(_ n: NamespacedName) -> Bool {
-        b.store.lookup(group: "", kind: "Secret", namespace: n.namespace, name: n.name) != nil || producedSecrets.contains(n)
+        b.store.lookup(group: "", kind: "Secret", namespace: n.namespace, name: n.name) != nil || producedSecrets.contains(n) || b.externalSecrets[n] != nil
     }
 
     /// A Traefik object in either API group.

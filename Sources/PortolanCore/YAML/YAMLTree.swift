@@ -25,8 +25,19 @@ public final class YAMLTree: @unchecked Sendable {
     @usableFromInline var raw: ContiguousArray<Raw> = []
     @usableFromInline var bytes: ContiguousArray<UInt8> = []
     @usableFromInline var children: ContiguousArray<UInt32> = []
+    /// For trees built from several files (kustomize patches): the file of each node, as an index
+    /// into `fileNames`. Nil for parsed trees, whose nodes all come from the resource's file.
+    var nodeFiles: ContiguousArray<UInt16>? = nil
+    var fileNames: [String] = []
 
     init() {}
+
+    /// The file a node was written in, when the tree mixes files (nil: the resource's own file).
+    public func file(of index: UInt32) -> String? {
+        guard let nf = nodeFiles, Int(index) < nf.count else { return nil }
+        let f = Int(nf[Int(index)])
+        return f < fileNames.count ? fileNames[f] : nil
+    }
 
     /// Bytes of memory held by this tree (for limits and diagnostics).
     public var footprint: Int { raw.count * MemoryLayout<Raw>.stride + bytes.count + children.count * 4 }

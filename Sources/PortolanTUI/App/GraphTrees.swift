@@ -81,6 +81,7 @@ public struct GraphTrees {
 
     public func routeLabel(_ r: Route, showHosts: Bool = false) -> Line {
         var l = Line([providerBadge(r.provider), Span(" "), Span(r.controller, theme.dim), Span("  ")])
+        if let env = r.environment { l.spans.insert(Span("[\(env)] ", theme.accent), at: 0) }
         if showHosts { l.append((r.hosts.first ?? "*") + (r.hosts.count > 1 ? " +\(r.hosts.count - 1)" : "") + " ") }
         l.append(matchText(r), Style(modifiers: .bold))
         l.append("  \(r.kind) \(r.namespace)/\(r.name)", theme.dim)

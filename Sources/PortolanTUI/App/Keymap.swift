@@ -7,7 +7,7 @@ public enum Action: Hashable, Sendable {
     case nextPane, previousPane
     case filter
     case nextFinding, previousFinding
-    case cycleProvider, cycleSort
+    case cycleProvider, cycleSort, cycleEnvironment
     case toggleDetail, export, openEditor, reload
     // Movement in the focused pane.
     case up, down, pageUp, pageDown, top, bottom
@@ -139,6 +139,7 @@ public struct Keymap: Sendable {
         b.append(Binding([.char("N")], .previousFinding, "Previous finding", .global))
         b.append(Binding([.char("p")], .cycleProvider, "Cycle the provider filter", .global))
         b.append(Binding([.char("s")], .cycleSort, "Cycle the sort order", .global))
+        b.append(Binding([.char("E")], .cycleEnvironment, "Cycle the GitOps environment (all, then each)", .global))
         b.append(Binding([.char("y")], .toggleDetail, "Show or hide the YAML pane", .global, visible: true, hint: "yaml"))
         b.append(Binding([.char("e")], .export, "Export a report", .global, visible: true, hint: "export"))
         b.append(Binding([.char("o")], .openEditor, "Open in $EDITOR at the line", .global))

@@ -87,6 +87,23 @@ public final class ExplorerModel: @unchecked Sendable {
 
     private let lock = NSLock()
     private var sortCache: [Int: [Int]] = [:]
+    private var environmentModels: [String: ExplorerModel] = [:]
+
+    /// GitOps environments of the estate (empty for a plain tree).
+    public var environmentNames: [String] { estate.environments.map(\.name) }
+
+    /// The model of one environment (built on first use).
+    public func environmentModel(_ name: String) -> ExplorerModel {
+        lock.lock()
+        if let hit = environmentModels[name] { lock.unlock(); return hit }
+        lock.unlock()
+        guard let env = estate.environments.first(where: { $0.name == name }) else { return self }
+        let m = ExplorerModel(env.estate, sources: sources)
+        lock.lock()
+        environmentModels[name] = m
+        lock.unlock()
+        return m
+    }
 
     public convenience init(_ estate: Estate) { self.init(estate, sources: SourceCache(estate.inputs)) }
 

@@ -79,7 +79,13 @@ public enum Reducer {
             }
         }
         let keepTree = s.tree, keepSubject = s.treeSubject
-        s.model = model
+        s.rootModel = model
+        if let env = s.environment, model.environmentNames.contains(env) {
+            s.model = model.environmentModel(env)
+        } else {
+            s.environment = nil
+            s.model = model
+        }
         s.phase = .ready
         for v in NavView.allCases { refresh(&s, v, keepKey: keys[v]) }
         s.history = []
@@ -197,6 +203,20 @@ public enum Reducer {
             s.provider = all[(i + 1) % all.count]
             for v in NavView.allCases { refresh(&s, v, keepKey: selectedKey(s, v)) }
             s.status = StatusMessage("Provider filter: " + (s.provider?.rawValue ?? "all providers"))
+        case .cycleEnvironment:
+            guard let root = s.rootModel else { return }
+            let names = root.environmentNames
+            guard !names.isEmpty else {
+                s.status = StatusMessage("One environment: the input has no kustomize overlays or Flux Kustomizations to tell apart")
+                return
+            }
+            let all: [String?] = [nil] + names.map { Optional($0) }
+            let i = all.firstIndex(of: s.environment) ?? 0
+            s.environment = all[(i + 1) % all.count]
+            s.model = s.environment.map { root.environmentModel($0) } ?? root
+            s.history = []
+            for v in NavView.allCases { refresh(&s, v, keepKey: nil) }
+            s.status = StatusMessage("Environment: " + (s.environment ?? "all (\(names.count); each route labelled with its environment)"))
         case .cycleSort:
             guard let model = s.model else { return }
             let n = model.sortNames(s.view).count

@@ -42,6 +42,12 @@ public enum Screen {
         func variant(_ level: Int) -> Line {
             var l = Line([Span(" Portolan ", t.accent.adding(.reverse))])
             l.append(" ")
+            if let root = s.rootModel, !root.environmentNames.isEmpty {
+                let n = root.environmentNames.count
+                let name = s.environment ?? (level >= 2 ? "all" : "all \(n)")
+                l.append(level >= 2 ? "env \(name)" : "env: \(name)", t.accent)
+                l.spans.append(sep)
+            }
             if level >= 2 {
                 l.append("\(files) files \(m.resourceCount) obj")
                 l.append(" \(problems) prob", problems > 0 ? t.warningStyle : t.text)
@@ -209,7 +215,9 @@ public enum Screen {
         let ascii = !t.symbols.isUnicode
         var lines: [Line] = []
         for c in BindingContext.allCases {
-            let bs = s.keymap.bindings.filter { $0.context == c }
+            // The environment switcher only where there are environments to switch between.
+            let hasEnvironments = !(s.rootModel?.environmentNames.isEmpty ?? true)
+            let bs = s.keymap.bindings.filter { $0.context == c && (hasEnvironments || $0.action != .cycleEnvironment) }
             guard !bs.isEmpty else { continue }
             if !lines.isEmpty { lines.append(Line("")) }
             lines.append(Line(c.title, t.title))

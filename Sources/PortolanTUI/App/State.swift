@@ -86,7 +86,12 @@ public struct HistoryEntry: Sendable, Equatable {
 /// Everything the screen shows, as a value: keys turn one state into the next (`Reducer`).
 public struct AppState: Sendable {
     public var phase: Phase = .loading(done: 0, total: 0)
+    /// The model the views show: the whole estate, or one GitOps environment of `rootModel`.
     public var model: ExplorerModel?
+    /// The model as loaded (all environments).
+    public var rootModel: ExplorerModel?
+    /// The GitOps environment shown (`E` cycles); nil: all of them, each route labelled with its own.
+    public var environment: String?
     public var theme: Theme
     public var keymap: Keymap = .standard
     public var size: Size

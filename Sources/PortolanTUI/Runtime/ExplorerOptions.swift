@@ -27,11 +27,10 @@ public struct ExplorerOptions: Sendable {
         self.environment = environment; self.explain = explain; self.loadEstate = loadEstate
     }
 
-    /// `Loader.load` then `Analyzer.run`.
+    /// Loads (GitOps environments included, see `GitOps`) and analyses.
     @Sendable public static func standardLoad(_ load: LoadOptions, _ analysis: AnalysisOptions,
                                               _ progress: @escaping @Sendable (Int, Int) -> Void) -> Estate {
-        let inputs = Loader.load(load, progress: progress)
-        return Analyzer.run(inputs, options: analysis)
+        GitOps.run(load, analysis: analysis, progress: progress)
     }
 
     /// Colours are off when asked for, by option or by NO_COLOR.
