@@ -300,18 +300,49 @@ final class GitOpsBuilder {
             if !isStdin && f.documents > 0 && !machinery { unreferenced.append(f.path) }
         }
 
+        // Flux Kustomizations applied from the same cluster folder (clusters/prod: `infra`, then `apps`) are
+        // one cluster, so one environment: conflicts and references are judged across all they apply.
+        var groups: [[Int]] = []
+        var groupOfCluster: [String: Int] = [:]
+        for n in envs.indices {
+            if let dir = clusterDirs[n] {
+                if let g = groupOfCluster[dir] { groups[g].append(n) } else { groupOfCluster[dir] = groups.count; groups.append([n]) }
+            } else {
+                groups.append([n])
+            }
+        }
         var environments: [Environment] = []
-        for (n, env) in envs.enumerated() {
+        var usedNames = Set<String>()
+        for members in groups {
             var visited = Set<String>()
             var unresolved = Set<String>()
             var variables: [String: String] = [:]
             var problems: [Problem] = []
-            var objects = assemble(env.root, flux: env.flux, visited: &visited, unresolved: &unresolved,
-                                   variables: &variables, problems: &problems, fluxIndex: fluxIndex)
-            objects += (shared + (clusterFiles[n] ?? [])).map(KObject.init)
+            var objects: [KObject] = []
+            for n in members {
+                objects += assemble(envs[n].root, flux: envs[n].flux, visited: &visited, unresolved: &unresolved,
+                                    variables: &variables, problems: &problems, fluxIndex: fluxIndex)
+            }
+            var seenFiles = Set<String>()
+            for n in members {
+                for r in clusterFiles[n] ?? [] where seenFiles.insert("\(r.source.file):\(r.source.line):\(r.item)").inserted {
+                    objects.append(KObject(r))
+                }
+            }
+            objects += shared.map(KObject.init)
             var resources = objects.map { $0.resource() }
             Loader.dropDuplicates(&resources, &problems)
-            environments.append(Environment(name: names[n], root: env.root, flux: env.flux.map { "\(flux[$0].resource.namespace)/\(flux[$0].resource.name)" },
+            let first = members[0]
+            var name = names[first]
+            var root = envs[first].root
+            if members.count > 1, let dir = clusterDirs[first] {
+                root = dir
+                let base = (dir as NSString).lastPathComponent
+                name = usedNames.contains(base) || base.isEmpty ? dir : base
+            }
+            usedNames.insert(name)
+            let fluxNames = members.compactMap { envs[$0].flux }.map { "\(flux[$0].resource.namespace)/\(flux[$0].resource.name)" }
+            environments.append(Environment(name: name, root: root, flux: fluxNames.isEmpty ? nil : fluxNames.joined(separator: ","),
                                             resources: resources, problems: problems.sorted(), variables: variables,
                                             unresolved: unresolved.sorted()))
         }
