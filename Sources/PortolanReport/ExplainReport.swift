@@ -38,7 +38,8 @@ public enum ExplainReport {
 
     static func routeLine(_ r: ExplainRoute) -> String {
         let v = TextSafety.visible
-        return "\(v(r.display))  \(v(r.match))  (\(v(r.source.file)):\(r.source.line))"
+        let match = r.match.isEmpty ? "\(r.pathType) \(r.path)".trimmingCharacters(in: .whitespaces) : r.match
+        return "\(v(r.display))  \(v(match))  (\(v(r.source.file)):\(r.source.line))"
     }
 
     static func hopLines(_ h: ExplainHop) -> [String] {
