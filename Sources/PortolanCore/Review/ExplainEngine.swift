@@ -77,6 +77,8 @@ final class ExplainContext {
     var unknownTimestamps = Set<String>()
     let groups: [ExplainGroup]
     private var certsBySecret: [NamespacedName: [Int]] = [:]
+    /// Traefik ACME certificates by the object that requests them.
+    private var acmeByResource: [ObjectRef: [Int]] = [:]
 
     init(_ estate: Estate) {
         self.estate = estate
@@ -97,7 +99,10 @@ final class ExplainContext {
             }
         }
         groups = order.map { byKey[$0]! }
-        for (i, c) in graph.certificates.enumerated() { if let s = c.secret { certsBySecret[s, default: []].append(i) } }
+        for (i, c) in graph.certificates.enumerated() {
+            if let s = c.secret { certsBySecret[s, default: []].append(i) }
+            if c.origin == .traefikACME { acmeByResource[c.resource, default: []].append(i) }
+        }
     }
 
     static func family(_ r: Route, _ controller: String) -> PrecedenceFamily {
@@ -1055,7 +1060,8 @@ final class ExplainContext {
         }
         var candidates: [Int] = []
         var secretsNamed: [NamespacedName] = []
-        func add(_ list: [Int]) { for i in list where !candidates.contains(i) { candidates.append(i) } }
+        var added = Set<Int>()
+        func add(_ list: [Int]) { for i in list where added.insert(i).inserted { candidates.append(i) } }
         switch g.family {
         case .traefik:
             // Chosen by SNI from every certificate in the instance's store, whatever loaded it.
@@ -1063,16 +1069,11 @@ final class ExplainContext {
             if let store = graph.traefikStores[g.controller] {
                 for s in store.secrets.keys.sorted() { add(certificates(of: s)) }
             }
-            for i in g.routes where graph.routes[i].tls.resolver != nil {
-                let res = graph.routes[i].resource
-                add(graph.certificates.indices.filter { graph.certificates[$0].origin == .traefikACME && graph.certificates[$0].resource == res })
-            }
+            for i in g.routes where graph.routes[i].tls.resolver != nil { add(acmeByResource[graph.routes[i].resource] ?? []) }
         default:
             if let s = r.tls.secret { secretsNamed.append(s); add(certificates(of: s)) }
             for s in r.tls.extraSecrets { secretsNamed.append(s); add(certificates(of: s)) }
-            if r.tls.resolver != nil {
-                add(graph.certificates.indices.filter { graph.certificates[$0].origin == .traefikACME && graph.certificates[$0].resource == r.resource })
-            }
+            if r.tls.resolver != nil { add(acmeByResource[r.resource] ?? []) }
             if g.family == .ingressNginx {
                 // Another Ingress of the same server block may set the certificate.
                 for e in evaluated where e.host == .exact && e.route.tls.enabled {
