@@ -76,14 +76,25 @@ struct Diff: ParsableCommand {
         Examples:
           portolan diff old/ new/
           portolan diff --git origin/main..HEAD clusters/prod
-          portolan diff --git origin/main --format markdown     (the revision against the working tree)
+          portolan diff --git origin/main --format markdown   (against the working tree)
 
         With --git, PATHs are optional folders inside the repository (default: all of it); git reads each \
         revision without checking anything out. Exit codes: 0 no finding at or above --fail-on introduced; \
         1 some are; 2 usage error or nothing could be read.
         """)
 
-    @OptionGroup var input: InputOptions
+    @Argument(help: ArgumentHelp("BASE and HEAD: two folders or files. With --git: folders inside the repository (default: all of it).", valueName: "path"))
+    var paths: [String] = []
+
+    @Flag(help: "Follow symbolic links that lead outside the scanned folder.")
+    var followSymlinks = false
+
+    @Option(help: ArgumentHelp("Skip files larger than this (bytes, or with KiB/MiB/GiB).", valueName: "size"))
+    var maxFileSize: String = "16MiB"
+
+    @Option(help: "Namespace for namespaced objects that name none (kubectl's behaviour for -f).")
+    var defaultNamespace: String = "default"
+
     @OptionGroup var analysis: AnalysisFlags
 
     @Option(help: ArgumentHelp("Compare two revisions of the repository in the current folder: BASE..HEAD (HEAD omitted: the working tree).", valueName: "range"))
@@ -107,8 +118,11 @@ struct Diff: ParsableCommand {
     }
 
     func validate() throws {
-        if input.paths.contains("-") { throw ValidationError("diff reads trees, not standard input") }
-        if try revisions() == nil && input.paths.count != 2 {
+        guard InputOptions.parseSize(maxFileSize) != nil else {
+            throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size (examples: 16MiB, 500KiB, 1048576)")
+        }
+        if paths.contains("-") { throw ValidationError("diff reads trees, not standard input") }
+        if try revisions() == nil && paths.count != 2 {
             throw ValidationError("diff needs BASE and HEAD (two folders or files), or --git BASE..HEAD")
         }
     }
@@ -116,14 +130,18 @@ struct Diff: ParsableCommand {
     /// Loads one side: `root` is the folder names are shown relative to, `paths` what is read.
     func side(root: String, paths: [String], alsoRoot: String? = nil) throws -> Estate {
         let config = try analysis.loadConfig(paths: analysis.config == nil ? [root] : [])
-        var o = input.loadOptions(config: config)
-        o.paths = paths
+        var o = LoadOptions(paths: paths)
+        o.followSymlinks = followSymlinks
+        o.maxFileSize = InputOptions.parseSize(maxFileSize) ?? 16 << 20
+        o.defaultNamespace = defaultNamespace
+        o.ignore = config.ignorePaths
+        o.ignoreRoot = config.root ?? "."
         o.displayRelativeTo = root
         // Ignore globs are relative to the configuration's folder; names are relative to `root`.
         let std = { (p: String) in URL(fileURLWithPath: p).standardized.path }
         if let r = config.root, std(r) == std(root) || alsoRoot.map({ std(r) == std($0) }) == true { o.ignoreRoot = "." }
         let inputs = Loader.load(o)
-        input.reportUnreadable(inputs)
+        for (p, reason) in inputs.unreadablePaths { Stderr.line("portolan: cannot read '\(p)': \(reason)") }
         if inputs.allInputsUnreadable { throw ExitCode(2) }
         let estate = Analyzer.run(inputs, options: analysis.options(config: config))
         keptUntilExit.append(estate)
@@ -156,7 +174,7 @@ struct Diff: ParsableCommand {
                 let dir = tmp + "/" + name
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 do {
-                    try GitTrees.extract(revision: rev, paths: input.paths, in: cwd, to: dir)
+                    try GitTrees.extract(revision: rev, paths: paths, in: cwd, to: dir)
                 } catch {
                     Stderr.line("portolan: \(error)")
                     throw ExitCode(2)
@@ -169,12 +187,12 @@ struct Diff: ParsableCommand {
                 labels = DiffReport.Labels(base: revs.base, head: h)
             } else {
                 // The working tree, with names relative to the repository's top.
-                let rel = input.paths.isEmpty ? [top] : input.paths.map { ($0 as NSString).isAbsolutePath ? $0 : cwd + "/" + $0 }
+                let rel = paths.isEmpty ? [top] : paths.map { ($0 as NSString).isAbsolutePath ? $0 : cwd + "/" + $0 }
                 head = try side(root: top, paths: rel)
                 labels = DiffReport.Labels(base: revs.base, head: "working tree")
             }
         } else {
-            let (b, h) = (input.paths[0], input.paths[1])
+            let (b, h) = (paths[0], paths[1])
             base = try side(root: Self.root(of: b), paths: [b])
             head = try side(root: Self.root(of: h), paths: [h])
             labels = DiffReport.Labels(base: b, head: h)
