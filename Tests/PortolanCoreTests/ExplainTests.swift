@@ -244,6 +244,22 @@ extension ExplainHop {
         #expect(hops[1].backends.map(\.display) == ["app/web:80"])
     }
 
+    @Test func aRedirectToNowhereAndALoopAreNotServed() throws {
+        let dead = try Review.explain("http://dead.example.com/", in: "redirects.yaml")
+        let hops = try #require(dead.answer("traefik")?.hops)
+        #expect(hops.count == 2)
+        #expect(hops[0].redirect?.location == "https://dead.example.com/")
+        #expect(hops[1].winner == nil)
+        #expect(!dead.served)
+        let loop = try Review.explain("http://loop.example.com/a", in: "redirects.yaml")
+        let a = try #require(loop.answers.first)
+        #expect(a.redirectLoop)
+        #expect(a.hops.map(\.url) == ["http://loop.example.com/a", "https://loop.example.com/a"])
+        #expect(a.hops.last?.outcome.contains("a redirect loop") == true)
+        #expect(a.hops[0].redirect?.status == 302, "RequestRedirect defaults to 302")
+        #expect(!loop.served)
+    }
+
     @Test func nothingClaimsTheHost() throws {
         let x = try Review.explain("https://nowhere.example.org/", in: "redirects.yaml")
         #expect(!x.served)

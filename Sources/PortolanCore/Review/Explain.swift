@@ -236,8 +236,10 @@ public struct ExplainAnswer: Sendable {
     public var gateway: String?
     public var family: PrecedenceFamily
     public var hops: [ExplainHop]
-    /// A route serves the URL at some hop.
-    public var served: Bool { hops.contains { $0.winner != nil } }
+    /// The redirects lead back to a URL already visited.
+    public var redirectLoop = false
+    /// A route answers at the end of the chain (a redirect that leaves this controller counts as an answer).
+    public var served: Bool { !redirectLoop && hops.last?.winner != nil }
     public var title: String { gateway.map { "\(controller) (\($0))" } ?? controller }
 }
 

@@ -165,6 +165,7 @@ final class ExplainContext {
         var hops: [ExplainHop] = []
         var req = request
         var seen = Set<String>()
+        var loop = false
         while hops.count < Explainer.maxHops {
             seen.insert(req.url)
             var hop = evaluate(g, req)
@@ -176,6 +177,7 @@ final class ExplainContext {
             }
             if seen.contains(next.url) {
                 hop.outcome += " — a redirect loop: \(next.url) was already visited"
+                loop = true
                 hops.append(hop)
                 break
             }
@@ -187,7 +189,7 @@ final class ExplainContext {
             hops.append(hop)
             req = next
         }
-        return ExplainAnswer(controller: g.controller, gateway: g.gateway, family: g.family, hops: hops)
+        return ExplainAnswer(controller: g.controller, gateway: g.gateway, family: g.family, hops: hops, redirectLoop: loop)
     }
 
     /// Entry point, listener or port the request arrives on.
