@@ -1,9 +1,10 @@
+import Foundation
 import PortolanCore
 import PortolanReport
 
 /// Feeds arbitrary bytes through everything that reads input: the YAML parser, the loader, every
 /// provider processor (through the graph), the Traefik rule parser, PEM parsing, the configuration
-/// reader, the analysis and every exporter. Used by the libFuzzer target and by the regression tests,
+/// reader, the analysis, every exporter and the review renderers (explain, diff, baseline). Used by the libFuzzer target and by the regression tests,
 /// which replay committed inputs. Returns the rendered outputs so tests can check them.
 public enum FuzzHarness {
     @discardableResult
@@ -20,6 +21,29 @@ public enum FuzzHarness {
         for f in Exporters.available {
             if let text = Exporters.render(f, estate, options: ReportOptions(version: "fuzz")) { outputs.append(text) }
         }
+        // Review: explain a few hosts, diff against an empty estate, baseline round trip.
+        for h in estate.graph.hosts.prefix(4) {
+            let host = h.name == "*" ? "any.invalid" : (h.name.hasPrefix("*.") ? "any" + h.name.dropFirst() : h.name)
+            for scheme in ["https", "http"] {
+                guard let req = try? ExplainRequest.parse("\(scheme)://\(host)/api/x?q=1") else { continue }
+                let x = Explainer.run(estate, req)
+                outputs.append(ExplainReport.text(x))
+                outputs.append(ExplainReport.json(x, version: "fuzz"))
+            }
+        }
+        var none = LoadOptions(paths: ["-"])
+        none.stdin = []
+        none.workers = 1
+        let empty = Analyzer.run(Loader.load(none), options: options)
+        let diff = EstateDiff.compare(empty, estate)
+        let labels = DiffReport.Labels(base: "empty", head: "fuzz")
+        outputs.append(DiffReport.text(diff, labels: labels, failOn: .error))
+        outputs.append(DiffReport.markdown(diff, labels: labels, failOn: .error))
+        outputs.append(DiffReport.json(diff, labels: labels, failOn: .error, version: "fuzz"))
+        let baseline = Baseline(findings: estate.findings)
+        outputs.append(baseline.render())
+        _ = try? Baseline.parse(Data(baseline.render().utf8))
+        _ = try? Baseline.parse(Data(data))
         let text = String(decoding: data, as: UTF8.self)
         if case .success(let e) = TraefikRule.parse(text) {
             _ = TraefikRule.expand(e)

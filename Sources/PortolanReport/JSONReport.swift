@@ -279,6 +279,12 @@ public enum JSONReport {
             w.beginObject(); w.field("name", i.name); w.field("ingressClass", i.ingressClass); w.endObject()
         }
         w.endArray()
+        if !p.traefik.entryPointRedirects.isEmpty {
+            w.key("entryPointRedirects")
+            w.beginObject()
+            for k in p.traefik.entryPointRedirects.keys.sorted() { w.field(k, p.traefik.entryPointRedirects[k]!) }
+            w.endObject()
+        }
         w.endObject()
         w.key("contour")
         w.beginObject()

@@ -29,7 +29,7 @@ struct Portolan: ParsableCommand {
         files never change the exit code.
         """,
         version: portolanVersion,
-        subcommands: [Explore.self, Check.self, Report.self, Inventory.self, Rules.self],
+        subcommands: [Explore.self, Check.self, Report.self, Inventory.self, Rules.self, Explain.self, Diff.self],
         defaultSubcommand: Explore.self)
 }
 
@@ -199,8 +199,21 @@ struct Check: ParsableCommand {
     @Flag(help: "Never use colour.")
     var noColor = false
 
+    @Option(help: ArgumentHelp("Fail only on findings not in this baseline file; report the ones that disappeared.", valueName: "file"))
+    var baseline: String?
+
+    @Option(help: ArgumentHelp("Record today's findings in this baseline file (by rule, resource and host) and exit 0.", valueName: "file"))
+    var writeBaseline: String?
+
+    func validate() throws {
+        if baseline != nil && writeBaseline != nil { throw ValidationError("--baseline and --write-baseline cannot be used together") }
+    }
+
     func run() throws {
         let estate = try analysis.estate(input)
+        if baseline != nil || writeBaseline != nil {
+            return try BaselineGate.run(estate, baseline: baseline, write: writeBaseline, failOn: failOn.severity, colors: .init(enabled: useColor(noColorFlag: noColor)))
+        }
         writeStdout(CheckReport.render(estate, failOn: failOn.severity, colors: .init(enabled: useColor(noColorFlag: noColor))))
         if let t = failOn.severity, estate.findings.contains(where: { $0.severity >= t }) { throw ExitCode(1) }
     }

@@ -16,6 +16,7 @@ import Testing
             tlsEntryPoints: [websecure, internal-tls]
             allowCrossNamespace: true
             instances: [{name: internal, ingressClass: traefik-internal}]
+            entryPointRedirects: {web: websecure}
           contour: {rootNamespaces: [projectcontour], ingressClass: contour-public}
           certManager: {defaultIssuer: letsencrypt, gatewayAPI: false}
           kubernetes: {version: "1.21"}
@@ -28,6 +29,7 @@ import Testing
         #expect(c.profile.traefik.tlsEntryPoints == ["websecure", "internal-tls"])
         #expect(c.profile.traefik.allowCrossNamespace)
         #expect(c.profile.traefik.instances == [.init(name: "internal", ingressClass: "traefik-internal")])
+        #expect(c.profile.traefik.entryPointRedirects == ["web": "websecure"])
         #expect(c.profile.contour.rootNamespaces == ["projectcontour"])
         #expect(c.profile.contour.ingressClass == "contour-public")
         #expect(c.profile.certManager.defaultIssuer == "letsencrypt")

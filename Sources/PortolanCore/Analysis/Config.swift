@@ -101,13 +101,22 @@ public struct PortolanConfig: Sendable {
             var p = ControllerProfile()
             if let t = ctl["traefik"] {
                 try r.mapping(t, keys: ["tlsEntryPoints", "defaultEntryPoints", "allowCrossNamespace", "allowExternalNameServices",
-                                        "version", "ingressClass", "instances"])
+                                        "version", "ingressClass", "instances", "entryPointRedirects"])
                 if t["tlsEntryPoints"] != nil { p.traefik.tlsEntryPoints = try r.strings(t["tlsEntryPoints"]).map(\.value) }
                 if t["defaultEntryPoints"] != nil { p.traefik.defaultEntryPoints = try r.strings(t["defaultEntryPoints"]).map(\.value) }
                 if let b = try r.bool(t["allowCrossNamespace"]) { p.traefik.allowCrossNamespace = b }
                 if let b = try r.bool(t["allowExternalNameServices"]) { p.traefik.allowExternalNameServices = b }
                 if let v = try r.string(t["version"]) { p.traefik.version = v }
                 if let v = try r.string(t["ingressClass"]) { p.traefik.ingressClass = v }
+                if let m = t["entryPointRedirects"] {
+                    try r.mapping(m, keys: nil)
+                    for (k, v) in m.pairs {
+                        guard let from = k.string, !from.isEmpty, let to = v.string, !to.isEmpty else {
+                            throw r.error(v, "entryPointRedirects maps an entry point to the entry point it redirects to (web: websecure)")
+                        }
+                        p.traefik.entryPointRedirects[from] = to
+                    }
+                }
                 if let list = t["instances"] {
                     guard list.isSequence else { throw r.error(list, "instances must be a list of {name, ingressClass}") }
                     for i in list.items {

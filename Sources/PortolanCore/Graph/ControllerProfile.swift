@@ -14,6 +14,9 @@ public struct ControllerProfile: Sendable, Hashable {
         public var ingressClass = ""
         /// Further instances, told apart by ingress class: named `traefik@NAME`.
         public var instances: [Instance] = []
+        /// Entry-point redirections of the static configuration (`entryPoints.web.http.redirections.entryPoint.to`):
+        /// every request on the key entry point is redirected to the value entry point (HTTPS). Empty by default.
+        public var entryPointRedirects: [String: String] = [:]
         public struct Instance: Sendable, Hashable {
             public var name: String
             public var ingressClass: String

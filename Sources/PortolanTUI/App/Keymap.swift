@@ -9,6 +9,8 @@ public enum Action: Hashable, Sendable {
     case nextFinding, previousFinding
     case cycleProvider, cycleSort, cycleEnvironment
     case toggleDetail, export, openEditor, reload
+    /// x: what serves a URL of the selected host.
+    case explain
     // Movement in the focused pane.
     case up, down, pageUp, pageDown, top, bottom
     /// Enter, →, l: expand, or drill into the item.
@@ -27,7 +29,7 @@ public enum BindingContext: String, Sendable, CaseIterable {
     /// Any of the three panes.
     case panes
     case navigator, graph, detail
-    case filter, export, help
+    case filter, export, explain, explanation, help
 
     public var title: String {
         switch self {
@@ -38,6 +40,8 @@ public enum BindingContext: String, Sendable, CaseIterable {
         case .detail: return "YAML pane"
         case .filter: return "Filter (after /)"
         case .export: return "Export form (after e)"
+        case .explain: return "URL prompt (after x)"
+        case .explanation: return "Explanation (after x)"
         case .help: return "Help"
         }
     }
@@ -142,6 +146,7 @@ public struct Keymap: Sendable {
         b.append(Binding([.char("E")], .cycleEnvironment, "Cycle the GitOps environment (all, then each)", .global))
         b.append(Binding([.char("y")], .toggleDetail, "Show or hide the YAML pane", .global, visible: true, hint: "yaml"))
         b.append(Binding([.char("e")], .export, "Export a report", .global, visible: true, hint: "export"))
+        b.append(Binding([.char("x")], .explain, "Explain a URL of the selected host", .global))
         b.append(Binding([.char("o")], .openEditor, "Open in $EDITOR at the line", .global))
         b.append(Binding([.char("r")], .reload, "Reload from disk", .global))
         b.append(Binding([.ctrl("l")], .redraw, "Redraw the screen", .global))
@@ -160,6 +165,17 @@ public struct Keymap: Sendable {
         b.append(Binding([.left], .previousOption, "Previous format", .export))
         b.append(Binding([.right], .nextOption, "Next format", .export, visible: true, hintKeys: "←→", hint: "format"))
         b.append(Binding([.backspace, .delete], .deleteBackward, "Delete a character of the path", .export))
+        // URL prompt.
+        b.append(Binding([.enter], .accept, "Explain the URL", .explain, visible: true, hint: "explain"))
+        b.append(Binding([.escape], .cancel, "Cancel", .explain, visible: true, hint: "cancel"))
+        b.append(Binding([.tab, .backTab], .nextField, "Switch between https and http", .explain, visible: true, hint: "scheme"))
+        b.append(Binding([.backspace, .delete], .deleteBackward, "Delete a character of the path", .explain))
+        // Explanation.
+        b.append(Binding([.escape, .char("q"), .char("x"), .enter], .cancel, "Close the explanation", .explanation, visible: true, hint: "close"))
+        b.append(Binding([.up, .char("k")], .up, "Scroll up", .explanation))
+        b.append(Binding([.down, .char("j")], .down, "Scroll down", .explanation, visible: true, hintKeys: "↑↓", hint: "scroll"))
+        b.append(Binding([.pageUp], .pageUp, "Page up", .explanation))
+        b.append(Binding([.pageDown], .pageDown, "Page down", .explanation))
         // Help.
         b.append(Binding([.escape, .char("?"), .char("q"), .enter], .cancel, "Close help", .help, visible: true, hint: "close"))
         b.append(Binding([.up, .char("k")], .up, "Scroll up", .help))

@@ -153,6 +153,36 @@ public enum Reducer {
                 }
             }
             return
+        case .explainPrompt(var prompt):
+            switch s.keymap.action(for: key, in: [.explain]) {
+            case .cancel?: s.overlay = .none
+            case .accept?: explain(&s, prompt)
+            case .nextField?:
+                prompt.scheme = prompt.scheme == "https" ? "http" : "https"
+                s.overlay = .explainPrompt(prompt)
+            case .deleteBackward?:
+                if !prompt.path.isEmpty { prompt.path.removeLast() }
+                s.overlay = .explainPrompt(prompt)
+            default:
+                if case .char(let c) = key {
+                    prompt.path.append(c)
+                    s.overlay = .explainPrompt(prompt)
+                }
+            }
+            return
+        case .explanation(var view):
+            let page = max(1, Screen.explanationArea(s.layout.screen).height - 3)
+            switch s.keymap.action(for: key, in: [.explanation]) {
+            case .cancel?: s.overlay = .none; return
+            case .up?: view.offset -= 1
+            case .down?: view.offset += 1
+            case .pageUp?: view.offset -= page
+            case .pageDown?: view.offset += page
+            default: break
+            }
+            view.offset = max(0, min(view.offset, Screen.explanationMaxOffset(s, view)))
+            s.overlay = .explanation(view)
+            return
         case .none:
             break
         }
@@ -248,6 +278,8 @@ public enum Reducer {
             effects.append(.openEditor(file: loc.file, line: max(1, loc.line)))
         case .reload:
             effects.append(.reload)
+        case .explain:
+            startExplain(&s)
         case .up, .down, .pageUp, .pageDown, .top, .bottom:
             move(&s, action)
         case .open: open(&s)
@@ -256,6 +288,49 @@ public enum Reducer {
         case .accept, .cancel, .deleteBackward, .nextField, .previousOption, .nextOption:
             break
         }
+    }
+
+    // MARK: Explain (x)
+
+    /// Opens the URL prompt for the selected host (Hosts), or the selected route's first host and path (Routes).
+    static func startExplain(_ s: inout AppState) {
+        guard let model = s.model, let subject = s.subject else {
+            s.status = StatusMessage("Nothing selected: x explains a URL of a host", isError: true)
+            return
+        }
+        var host: String? = nil
+        var path = "/"
+        switch subject.view {
+        case .hosts:
+            host = subject.key
+        case .routes:
+            if let r = model.graph.route(subject.key) {
+                host = r.hosts.first
+                let literal = ["Prefix", "Exact", "PathPrefix", "Path", "prefix", "exact", "ImplementationSpecific"].contains(r.pathType)
+                if literal && r.path.hasPrefix("/") && !r.path.contains("{") { path = r.path }
+            }
+        default:
+            break
+        }
+        guard let h = host else {
+            s.status = StatusMessage("x explains a URL of a host: select one in Hosts (1) or a route in Routes (2)", isError: true)
+            return
+        }
+        let tls = model.graph.host(h).map { $0.tls != .none } ?? false
+        s.overlay = .explainPrompt(ExplainPrompt(shownHost: h, scheme: tls ? "https" : "http", path: path))
+    }
+
+    static func explain(_ s: inout AppState, _ prompt: ExplainPrompt) {
+        guard let model = s.model else { s.overlay = .none; return }
+        let request: ExplainRequest
+        do {
+            request = try ExplainRequest.parse(prompt.url)
+        } catch {
+            s.status = StatusMessage("\(prompt.url): \(error)", isError: true)
+            return
+        }
+        let x = Explainer.run(model.estate, request)
+        s.overlay = .explanation(ExplanationView(url: request.url, served: x.served, lines: ExplainReport.lines(x)))
     }
 
     // MARK: Movement
@@ -482,6 +557,12 @@ public enum Reducer {
             if m.button == .wheelUp { hl.offset -= 3 } else if m.button == .wheelDown { hl.offset += 3 }
             hl.offset = max(0, min(hl.offset, Screen.helpMaxOffset(s)))
             s.overlay = .help(hl)
+            return
+        }
+        if case .explanation(var v) = s.overlay {
+            if m.button == .wheelUp { v.offset -= 3 } else if m.button == .wheelDown { v.offset += 3 }
+            v.offset = max(0, min(v.offset, Screen.explanationMaxOffset(s, v)))
+            s.overlay = .explanation(v)
             return
         }
         guard s.overlay == .none else { return }

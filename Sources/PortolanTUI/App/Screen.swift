@@ -18,6 +18,8 @@ public enum Screen {
         case .none: break
         case .help(let l): help(s, l, layout.screen, &buf)
         case .export(let f): exportForm(s, f, layout.screen, &buf)
+        case .explainPrompt(let p): explainPrompt(s, p, layout.screen, &buf)
+        case .explanation(let v): explanation(s, v, layout.screen, &buf)
         }
     }
 
@@ -293,6 +295,84 @@ public enum Screen {
         y += 1
         let hints = s.keymap.hints(for: [.export], ascii: !t.symbols.isUnicode)
         StatusBar(hints: hints, keyStyle: t.keyHint).render(Rect(x: inner.x, y: y, width: inner.width, height: 1), &buf)
+    }
+
+    // MARK: Explain (x)
+
+    static func explainPrompt(_ s: AppState, _ p: ExplainPrompt, _ screen: Rect, _ buf: inout Buffer) {
+        let t = s.theme
+        let area = Popup.area(in: screen, width: min(screen.width - 4, 70), height: 9)
+        let block = Block(title: Line("Explain a URL", t.title), borderStyle: t.borderFocused, symbols: t.symbols)
+        let inner = Popup.render(area, &buf, block: block).inset(horizontal: 1)
+        guard inner.height >= 5 else { return }
+        var y = inner.y + 1
+        buf.setString(inner.x, y, "Host", t.dim)
+        let hostNote = p.shownHost == p.host ? "" : "  (asked as \(p.host))"
+        buf.setString(inner.x + 6, y, p.shownHost + hostNote, .plain, maxWidth: inner.width - 6)
+        y += 1
+        buf.setString(inner.x, y, "URL", t.dim)
+        let whole = p.path.lowercased().hasPrefix("http://") || p.path.lowercased().hasPrefix("https://")
+        let prefix = whole ? "" : "\(p.scheme)://\(p.host)"
+        let room = inner.width - 7
+        var shown = prefix + p.path
+        while TextCells.width(shown) > room - 1 && !shown.isEmpty { shown.removeFirst() }
+        let w = buf.setString(inner.x + 6, y, shown, .plain, maxWidth: room)
+        buf.setString(inner.x + 6 + w, y, t.symbols.cursor, t.accent)
+        buf.setStyle(Rect(x: inner.x + 5, y: y, width: room + 1, height: 1), StylePatch(add: .underline))
+        y += 2
+        buf.setString(inner.x, y, "Type a path (or a whole URL); Tab switches https and http.", t.dim, maxWidth: inner.width)
+        y += 1
+        let hints = s.keymap.hints(for: [.explain], ascii: !t.symbols.isUnicode)
+        StatusBar(hints: hints, keyStyle: t.keyHint).render(Rect(x: inner.x, y: y, width: inner.width, height: 1), &buf)
+    }
+
+    public static func explanationArea(_ screen: Rect) -> Rect {
+        Popup.area(in: screen, width: max(10, screen.width - 4), height: max(5, screen.height - 2))
+    }
+
+    /// The explanation's rows at `width`: long lines wrap under their value (a hanging indent).
+    static func explanationLines(_ s: AppState, _ v: ExplanationView, width: Int) -> [Line] {
+        let t = s.theme
+        var out: [Line] = []
+        for (i, text) in v.lines.enumerated() {
+            let style: Style
+            if i == 0 { style = t.title }
+            else if text.hasPrefix("Not served") { style = t.errorStyle }
+            else if text.hasPrefix("Served") { style = t.title }
+            else if text.hasPrefix("note:") || text.hasPrefix("  precedence:") { style = t.dim }
+            else if !text.isEmpty && !text.hasPrefix(" ") { style = t.accent }
+            else if text.hasPrefix("    winner:") || text.hasPrefix("    result:") { style = t.title }
+            else { style = .plain }
+            let lead = text.prefix { $0 == " " }.count
+            // "    field:       value" continues under the value; other lines two columns in.
+            let indent = min(max(0, width / 2), lead == 4 && text.dropFirst(4).first != " " ? 17 : lead + 2)
+            let rows = Paragraph.wrap(Line(String(text.dropFirst(lead)), style), width: max(1, width - lead))
+            for (k, row) in rows.enumerated() {
+                if k == 0 {
+                    out.append(Line([Span(String(repeating: " ", count: lead))] + row.spans))
+                } else {
+                    let more = Paragraph.wrap(row, width: max(1, width - indent))
+                    for m in more { out.append(Line([Span(String(repeating: " ", count: indent))] + m.spans)) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// How far the explanation can scroll (wrapped at the popup's width).
+    public static func explanationMaxOffset(_ s: AppState, _ v: ExplanationView) -> Int {
+        let inner = explanationArea(s.layout.screen).inset(horizontal: 2, vertical: 1)
+        return max(0, explanationLines(s, v, width: inner.width).count - inner.height)
+    }
+
+    static func explanation(_ s: AppState, _ v: ExplanationView, _ screen: Rect, _ buf: inout Buffer) {
+        let t = s.theme
+        let area = explanationArea(screen)
+        let right = v.served ? Line("served ", t.covered) : Line("not served ", t.errorStyle)
+        let block = Block(title: Line("Explain", t.title), rightTitle: right, borderStyle: t.borderFocused, symbols: t.symbols)
+        let inner = Popup.render(area, &buf, block: block).inset(horizontal: 1)
+        guard !inner.isEmpty else { return }
+        Paragraph(explanationLines(s, v, width: inner.width), scroll: v.offset).render(inner, &buf)
     }
 
     // MARK: Loading and too small

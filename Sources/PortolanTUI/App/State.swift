@@ -50,10 +50,47 @@ public struct ExportForm: Sendable, Equatable {
     }
 }
 
+/// The URL prompt (`x`): a path typed for the selected host, or a whole URL.
+public struct ExplainPrompt: Sendable, Equatable {
+    /// The host as the navigator shows it (maybe `*.example.com` or `*`).
+    public var shownHost: String
+    public var scheme: String
+    public var path: String
+
+    public init(shownHost: String, scheme: String, path: String = "/") {
+        self.shownHost = shownHost; self.scheme = scheme; self.path = path
+    }
+
+    /// A name the host pattern matches: `*.example.com` is asked as `any.example.com`, `*` as `any.invalid`.
+    public var host: String {
+        if shownHost == "*" { return "any.invalid" }
+        if shownHost.hasPrefix("*.") { return "any" + shownHost.dropFirst() }
+        return shownHost
+    }
+
+    /// What is explained: the field when it is a whole URL, else scheme://host + path.
+    public var url: String {
+        let t = path.trimmingCharacters(in: .whitespaces)
+        if t.lowercased().hasPrefix("http://") || t.lowercased().hasPrefix("https://") { return t }
+        return "\(scheme)://\(host)" + (t.hasPrefix("/") ? t : "/" + t)
+    }
+}
+
+/// An explanation shown over the screen, scrolled by `offset` rows.
+public struct ExplanationView: Sendable, Equatable {
+    public var url: String
+    public var served: Bool
+    public var lines: [String]
+    public var offset = 0
+    public init(url: String, served: Bool, lines: [String]) { self.url = url; self.served = served; self.lines = lines }
+}
+
 public enum Overlay: Sendable, Equatable {
     case none
     case help(ListState)
     case export(ExportForm)
+    case explainPrompt(ExplainPrompt)
+    case explanation(ExplanationView)
 }
 
 public struct StatusMessage: Sendable, Equatable {
@@ -173,6 +210,8 @@ public struct AppState: Sendable {
         switch overlay {
         case .help: return [.help]
         case .export: return [.export]
+        case .explainPrompt: return [.explain]
+        case .explanation: return [.explanation]
         case .none: break
         }
         if editingFilter { return [.filter] }
