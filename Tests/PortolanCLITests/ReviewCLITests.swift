@@ -18,10 +18,11 @@ import Testing
     @Test func explainOnTheExamples() throws {
         let r = try CLI.run(["explain", "https://shop.example.com/api/v1", "Examples", "--now", "2026-12-01"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("winner:      IngressRoute shop/shop  Host(`shop.example.com`) && PathPrefix(`/api`)"))
-        #expect(r.stdout.contains("shadows:     IngressRoute shop/shop  Host(`shop.example.com`)"))
-        #expect(r.stdout.contains("backend:     shop/api:8080"))
-        #expect(r.stdout.contains("SNI shop.example.com: certificate/shop/shop"))
+        #expect(r.stdout.contains("winner:      IngressRoute shop/storefront  Host(`shop.example.com`) && PathPrefix(`/api`)"))
+        #expect(r.stdout.contains("shadows:     IngressRoute shop/storefront  Host(`shop.example.com`)"))
+        #expect(r.stdout.contains("shadows:     IngressRoute shop/storefront-canary  Host(`shop.example.com`)"))
+        #expect(r.stdout.contains("backend:     shop/api:http"))
+        #expect(r.stdout.contains("SNI shop.example.com: certificate/shop/storefront (exact)"))
         #expect(r.stdout.hasSuffix("Served: a route serves https://shop.example.com/api/v1.\n"))
     }
 

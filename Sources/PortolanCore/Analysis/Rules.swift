@@ -220,7 +220,8 @@ enum Rules {
                        ["Header", "Method", "Query", "ClientIP", "HostRegexp", "ALPN"].contains(where: { m.contains($0) }) { continue }
                     extra = r.entryPoints.sorted().joined(separator: ",")
                 } else if r.provider == .gatewayAPI {
-                    extra = r.match.components(separatedBy: ", ").dropFirst().joined(separator: ",")
+                    // Routes on different listeners (HTTP and HTTPS) do not compete.
+                    extra = (r.parent ?? "") + "|" + r.match.components(separatedBy: ", ").dropFirst().joined(separator: ",")
                 }
                 groups[Key(controller: r.controller, host: h.name, layer: r.layer, path: r.path, pathType: pathType, extra: extra), default: []].append(r)
             }
