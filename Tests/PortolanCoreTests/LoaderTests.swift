@@ -307,3 +307,41 @@ import Testing
         #expect(inputs.allInputsUnreadable)
     }
 }
+
+/// The foundation's "done when": a hostile tree loads in seconds, one problem per bad file, every good
+/// document kept exactly once, the non-Kubernetes list counted, nothing read from `.git/`.
+@Suite struct HostileTreeTests {
+    @Test func hostileTreeLoadsInSeconds() throws {
+        let fixtures = Fixtures.path("loader")
+        let root = try FileTreeTests.tree { d in
+            let fm = FileManager.default
+            for name in ["helm-template.yaml", "bad-indent.yaml", "random.yaml", "latin1.yaml", "alias-bomb.yaml", "multi.yaml"] {
+                try fm.copyItem(atPath: fixtures + "/" + name, toPath: d + "/" + name)
+            }
+            try "- just\n- a list\n".write(toFile: d + "/list.yaml", atomically: true, encoding: .utf8)
+            try fm.createDirectory(atPath: d + "/.git/objects", withIntermediateDirectories: true)
+            try FileTreeTests.svc("from-git").write(toFile: d + "/.git/objects/x.yaml", atomically: true, encoding: .utf8)
+            try fm.createSymbolicLink(atPath: d + "/loop", withDestinationPath: d)
+            #expect(mkfifo(d + "/pipe.yaml", 0o644) == 0)
+        }
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var o = LoadOptions(paths: [root])
+        o.displayRelativeTo = root
+        let start = Date()
+        let inputs = Loader.load(o)
+        #expect(Date().timeIntervalSince(start) < 5)
+        // One problem per bad file (the bad-indent file also keeps its good second document).
+        let byFile = Dictionary(grouping: inputs.problems, by: \.file)
+        for bad in ["helm-template.yaml", "bad-indent.yaml", "random.yaml", "latin1.yaml", "alias-bomb.yaml", "pipe.yaml"] {
+            #expect(byFile[bad]?.count == 1, "\(bad): \(byFile[bad] ?? [])")
+        }
+        #expect(byFile["bad-indent.yaml"]?.first?.line == 5)
+        #expect(inputs.problems.count == 6)
+        // Every good document exactly once: multi.yaml's two, bad-indent's second, alias-bomb's second.
+        #expect(inputs.resources.map { "\($0.source.file) \($0.name)" }.sorted()
+                == ["alias-bomb.yaml after-bomb", "bad-indent.yaml after-error", "multi.yaml web", "multi.yaml web"])
+        #expect(Set(inputs.resources.map(\.kind)) == ["Service", "Ingress"])
+        #expect(inputs.notKubernetes == 1)
+        #expect(!inputs.resources.contains { $0.name == "from-git" })
+    }
+}

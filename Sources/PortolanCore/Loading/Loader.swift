@@ -81,6 +81,10 @@ public enum Loader {
 
         var resources: [Resource] = []
         var problems = scanner.problems
+        if let base = options.displayRelativeTo {
+            let prefix = base.hasSuffix("/") ? base : base + "/"
+            for i in problems.indices where problems[i].file.hasPrefix(prefix) { problems[i].file.removeFirst(prefix.count) }
+        }
         var files: [LoadedFile] = []
         var documents = 0, notK8s = 0
         resources.reserveCapacity(outcomes.reduce(0) { $0 + $1.resources.count })
