@@ -35,6 +35,37 @@ public final class GraphBuilder {
         self.profile = profile
     }
 
+    /// A builder that starts from this one's services, certificates and secret sources, for a processor
+    /// running beside others; `absorb` merges what it adds.
+    func child() -> GraphBuilder {
+        let c = GraphBuilder(store: store, profile: profile)
+        c.services = services
+        c.certificates = certificates
+        c.externalSecrets = externalSecrets
+        c.presentControllers = presentControllers
+        c.inheritedCertificates = certificates.count
+        return c
+    }
+
+    private var inheritedCertificates = 0
+
+    func absorb(_ c: GraphBuilder) {
+        routes += c.routes
+        certificates += c.certificates[c.inheritedCertificates...]
+        findings += c.findings
+        problems += c.problems
+        presentControllers.formUnion(c.presentControllers)
+        for (controller, store) in c.traefikStores {
+            for (secret, entry) in store.secrets {
+                addTraefikStoreSecret(controller, secret, at: entry.at, owner: entry.owner)
+            }
+            if let d = store.defaultCertificate {
+                if traefikStores[controller] == nil { traefikStores[controller] = TraefikStore() }
+                traefikStores[controller]!.defaultCertificate = d
+            }
+        }
+    }
+
     // MARK: Helpers for processors
 
     public func addTraefikStoreSecret(_ controller: String, _ secret: NamespacedName, at: SourceLocation,
