@@ -68,6 +68,12 @@ public enum Exporters {
         }
     }
 
+    /// Renders a report as UTF-8 bytes (the JSON exporter writes bytes directly).
+    public static func renderBytes(_ f: ReportFormat, _ e: Estate, options: ReportOptions) -> [UInt8]? {
+        if f == .json { return JSONReport.renderBytes(e, version: options.version) }
+        return render(f, e, options: options).map { Array($0.utf8) }
+    }
+
     /// Renders a report; nil when the format has no exporter.
     public static func render(_ f: ReportFormat, _ e: Estate, options: ReportOptions) -> String? {
         renderer(f).map { $0(e, options) }

@@ -7,10 +7,17 @@ public enum JSONReport {
     public static let schemaVersion = 1
 
     public static func render(_ e: Estate, version: String, htmlSafe: Bool = false) -> String {
+        String(decoding: renderBytes(e, version: version, htmlSafe: htmlSafe), as: UTF8.self)
+    }
+
+    /// The report as UTF-8 bytes (large reports skip a String round trip).
+    public static func renderBytes(_ e: Estate, version: String, htmlSafe: Bool = false) -> [UInt8] {
         // One element of each top-level array per line.
         var w = JSONWriter(htmlSafe: htmlSafe, lineDepth: 2)
         write(e, version: version, to: &w)
-        return w.string + "\n"
+        var bytes = w.bytes
+        bytes.append(10)
+        return bytes
     }
 
     public static func write(_ e: Estate, version: String, to w: inout JSONWriter) {
@@ -322,12 +329,4 @@ public enum JSONReport {
         w.endObject()
         w.endObject()
     }
-}
-
-/// Slots that parallel workers fill by index.
-final class ParallelSlots<T>: @unchecked Sendable {
-    private(set) var values: [T?]
-    private let lock = NSLock()
-    init(_ n: Int) { values = Array(repeating: nil, count: n) }
-    func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
 }

@@ -14,6 +14,10 @@ public enum ReportWriter {
     }
 
     public static func writeAtomically(_ text: String, to path: String) throws {
+        try writeAtomically(bytes: Array(text.utf8), to: path)
+    }
+
+    public static func writeAtomically(bytes: [UInt8], to path: String) throws {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { throw Failure.isDirectory }
         let folder = (path as NSString).deletingLastPathComponent
@@ -22,7 +26,7 @@ public enum ReportWriter {
             throw Failure.folderMissing(dir)
         }
         let tmp = (dir as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).\(getpid()).tmp")
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) else {
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes)) else {
             throw Failure.io("cannot create \(tmp): \(String(cString: strerror(errno)))")
         }
         if rename(tmp, path) != 0 {

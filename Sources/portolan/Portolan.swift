@@ -255,9 +255,9 @@ struct Report: ParsableCommand {
             throw ExitCode(2)
         }
         let estate = try analysis.estate(input)
-        let text = Exporters.render(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity))!
+        let bytes = Exporters.renderBytes(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity))!
         Timings.mark("render")
-        try OutputFile.write(text, to: output)
+        try OutputFile.write(bytes: bytes, to: output)
         Timings.mark("write")
     }
 }
@@ -265,9 +265,23 @@ struct Report: ParsableCommand {
 /// Reports are written to a temporary file in the same folder and renamed, so no half-written report is left.
 enum OutputFile {
     static func write(_ text: String, to path: String) throws {
-        if path == "-" { writeStdout(text); return }
+        try write(bytes: Array(text.utf8), to: path)
+    }
+
+    static func write(bytes: [UInt8], to path: String) throws {
+        if path == "-" {
+            bytes.withUnsafeBufferPointer { b in
+                var off = 0
+                while off < b.count {
+                    let n = Foundation.write(1, b.baseAddress! + off, b.count - off)
+                    if n <= 0 { if errno == EINTR { continue }; break }
+                    off += n
+                }
+            }
+            return
+        }
         do {
-            try ReportWriter.writeAtomically(text, to: path)
+            try ReportWriter.writeAtomically(bytes: bytes, to: path)
         } catch {
             Stderr.line("portolan: cannot write '\(path)': \(error)")
             throw ExitCode(2)

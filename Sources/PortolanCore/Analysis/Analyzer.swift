@@ -18,11 +18,12 @@ public enum Analyzer {
 
     public static func run(_ inputs: LoadedInputs, options: AnalysisOptions = AnalysisOptions()) -> Estate {
         let store = ResourceStore(inputs)
+        Timings.mark("resource store")
         let graph = RouteGraph.build(store, profile: options.profile)
         let now = options.now ?? Date().timeIntervalSince1970
         let findings = analyze(graph, now: now, config: options.config)
         Timings.mark("analysis")
-        return Estate(inputs: inputs, graph: graph, findings: findings, now: now, nowIsFixed: options.now != nil)
+        return Estate(inputs: store.inputs, graph: graph, findings: findings, now: now, nowIsFixed: options.now != nil)
     }
 
     public static func analyze(_ graph: RouteGraph, now: Double, config: PortolanConfig) -> [Finding] {

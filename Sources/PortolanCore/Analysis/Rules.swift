@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 
 /// The analysis rules that read the whole graph (processors report the rest while building).
@@ -50,9 +51,11 @@ enum Rules {
             ingressClassAmbiguous, annotationControllerMismatch, tlsHostsMismatch, certificateUnissuable, certificateExpiry,
             certificateUnused, traefikACME, plaintextOnly, routingKindUnsupported,
         ]
-        let results = ParallelResults<[Finding]>(rules.count)
+        let results = ParallelSlots<[Finding]>(rules.count)
         DispatchQueue.concurrentPerform(iterations: rules.count) { i in
+            let start = Timings.enabled ? Date() : nil
             results.set(i, rules[i](frozen))
+            if let start { FileHandle.standardError.write(Data("  rule \(i): \(Int(Date().timeIntervalSince(start) * 1000)) ms\n".utf8)) }
         }
         Timings.mark("rules")
         return first + results.values.flatMap { $0 ?? [] }

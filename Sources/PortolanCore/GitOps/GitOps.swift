@@ -52,8 +52,9 @@ public enum GitOps {
         var inputs = Loader.load(o, progress: progress)
         let hasKustomization = inputs.files.contains { KustomizeFiles.isKustomization($0.path) }
         let hasFlux = inputs.resources.contains { $0.group == FluxKustomization.group && $0.kind == "Kustomization" }
+        Timings.mark("gitops: look for kustomizations")
         guard hasKustomization || hasFlux else {
-            Loader.dropDuplicates(&inputs.resources, &inputs.problems)
+            // Duplicates are reported by the resource store, which indexes everything anyway.
             inputs.problems.sort()
             return GitOpsInputs(inputs: inputs, environments: [], allEnvironmentNames: [])
         }

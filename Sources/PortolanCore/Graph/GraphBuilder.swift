@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// A step of graph building: one per API family (Contour's DAG processors).
 public protocol GraphProcessor {
     func run(_ builder: GraphBuilder)
@@ -136,6 +139,7 @@ public final class GraphBuilder {
             seen.insert(routes[i].id)
         }
         routes.sort { $0.id < $1.id }
+        Timings.mark("finish: ids and sort")
         var certSeen = Set<String>()
         var certs: [CertificateInfo] = []
         for c in certificates.sorted(by: { $0.id < $1.id }) where !certSeen.contains(c.id) {
@@ -145,7 +149,9 @@ public final class GraphBuilder {
         certificates = certs
         var coverage = CoverageComputer(routes: routes, certificates: certificates, traefikStores: traefikStores)
         coverage.externalSecrets = externalSecrets
+        Timings.mark("finish: certificates, indexes")
         let hosts = coverage.hosts()
+        Timings.mark("finish: hosts")
         // Hosts that still hold Flux variables: say so once, where the host is written.
         for h in hosts where h.isUnresolved {
             guard let r = h.routes.lazy.compactMap({ id in self.routes.first { $0.id == id } }).first else { continue }
@@ -357,34 +363,55 @@ struct CoverageComputer {
         for (i, r) in routes.enumerated() {
             for h in r.hosts { byName[h, default: []].append(i) }
         }
+        // Hosts are independent: compute them on all cores, each worker with its own copy of the
+        // (read-only) indexes and its own `used` set, merged at the end.
+        let entries = Array(byName)
+        let n = entries.count
+        let chunks = n > 2048 ? 8 : 1
+        let results = ParallelSlots<(hosts: [Host], used: Set<String>)>(chunks)
+        let base = self
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var worker = base
+            worker.used = []
+            var out: [Host] = []
+            for k in (n * c / chunks)..<(n * (c + 1) / chunks) {
+                out.append(worker.host(entries[k].key, entries[k].value))
+            }
+            results.set(c, (out, worker.used))
+        }
         var out: [Host] = []
-        out.reserveCapacity(byName.count)
-        for (name, idx) in byName {
-            var providers = Set<Provider>(), controllers = Set<String>()
-            var found: [CoverageCandidate] = []
-            var terminating = false, passthrough = false
-            for i in idx {
-                providers.insert(routes[i].provider)
-                if routes[i].controllers.count == 1 { controllers.insert(routes[i].controller) } else { controllers.formUnion(routes[i].controllers) }
-                if routes[i].terminatesTLS {
-                    terminating = true
-                    found += candidates(forRouteAt: i, host: name)
-                } else if routes[i].tls.enabled && routes[i].tls.passthrough {
-                    passthrough = true
-                }
-            }
-            // One entry per certificate (the first route that brought it), keeping missing secrets apart.
-            var seen = Set<String>()
-            let candidates = found.filter { c in
-                let key = (c.certificate ?? "") + "|" + (c.secret?.description ?? "") + (c.certificate == nil ? "|" + c.route : "")
-                return seen.insert(key).inserted
-            }
-            let covering = Array(Set(candidates.filter { $0.covers }.compactMap { $0.certificate })).sorted()
-            let tls: HostTLS = terminating ? (covering.isEmpty ? .uncovered : .covered) : (passthrough ? .passthrough : .none)
-            out.append(Host(name: name, routes: idx.map { routes[$0].id }, providers: providers.sorted(),
-                            controllers: controllers.sorted(), tls: tls, certificates: covering, candidates: candidates))
+        out.reserveCapacity(n)
+        for r in results.values {
+            out += r!.hosts
+            used.formUnion(r!.used)
         }
         out.sort { $0.name < $1.name }
         return out
+    }
+
+    mutating func host(_ name: String, _ idx: [Int]) -> Host {
+            var providers = Set<Provider>(), controllers = Set<String>()
+        var found: [CoverageCandidate] = []
+        var terminating = false, passthrough = false
+        for i in idx {
+            providers.insert(routes[i].provider)
+            if routes[i].controllers.count == 1 { controllers.insert(routes[i].controller) } else { controllers.formUnion(routes[i].controllers) }
+            if routes[i].terminatesTLS {
+                terminating = true
+                found += candidates(forRouteAt: i, host: name)
+            } else if routes[i].tls.enabled && routes[i].tls.passthrough {
+                passthrough = true
+            }
+        }
+        // One entry per certificate (the first route that brought it), keeping missing secrets apart.
+        var seen = Set<String>()
+        let candidates = found.filter { c in
+            let key = (c.certificate ?? "") + "|" + (c.secret?.description ?? "") + (c.certificate == nil ? "|" + c.route : "")
+            return seen.insert(key).inserted
+        }
+        let covering = Array(Set(candidates.filter { $0.covers }.compactMap { $0.certificate })).sorted()
+        let tls: HostTLS = terminating ? (covering.isEmpty ? .uncovered : .covered) : (passthrough ? .passthrough : .none)
+        return Host(name: name, routes: idx.map { routes[$0].id }, providers: providers.sorted(),
+                    controllers: controllers.sorted(), tls: tls, certificates: covering, candidates: candidates)
     }
 }

@@ -7,13 +7,25 @@ public final class ResourceStore: @unchecked Sendable {
     private let byKind: [String: [Int]]
     private let namespaceLabels: [String: [String: String]]
 
+    /// Indexes the resources. The same object defined twice keeps its first definition (by path order);
+    /// the second becomes a problem (one pass does both, so the loader need not deduplicate first).
     public init(_ inputs: LoadedInputs) {
-        self.inputs = inputs
         var refs: [ObjectRef: Int] = [:]
         var kinds: [String: [Int]] = [:]
         refs.reserveCapacity(inputs.resources.count)
         var labels: [String: [String: String]] = [:]
-        for (i, r) in inputs.resources.enumerated() {
+        var kept: [Resource] = []
+        kept.reserveCapacity(inputs.resources.count)
+        var duplicates: [Problem] = []
+        for r in inputs.resources {
+            if let first = refs[r.ref] {
+                let at = kept[first].source
+                duplicates.append(Problem(r.source,
+                    "\(TextSafety.visible(r.ref.display)) is defined again (first at \(at.file):\(at.line)); this copy is ignored"))
+                continue
+            }
+            let i = kept.count
+            kept.append(r)
             refs[r.ref] = i
             kinds[r.kind, default: []].append(i)
             if r.group.isEmpty && r.kind == "Namespace" {
@@ -23,6 +35,12 @@ public final class ResourceStore: @unchecked Sendable {
                 labels[r.name] = l
             }
         }
+        var deduplicated = inputs
+        if !duplicates.isEmpty {
+            deduplicated.resources = kept
+            deduplicated.problems = (inputs.problems + duplicates).sorted()
+        }
+        self.inputs = deduplicated
         byRef = refs
         byKind = kinds
         namespaceLabels = labels

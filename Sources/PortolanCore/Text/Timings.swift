@@ -14,9 +14,9 @@ public enum Timings {
 }
 
 /// Slots that parallel workers fill by index (each index written once).
-final class ParallelResults<T>: @unchecked Sendable {
-    private(set) var values: [T?]
+public final class ParallelSlots<T>: @unchecked Sendable {
+    public private(set) var values: [T?]
     private let lock = NSLock()
-    init(_ n: Int) { values = Array(repeating: nil, count: n) }
-    func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
+    public init(_ n: Int) { values = Array(repeating: nil, count: n) }
+    public func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
 }
