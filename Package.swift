@@ -57,6 +57,9 @@ let package = Package(
         .target(name: "PortolanFuzzing", dependencies: ["PortolanCore", "PortolanReport"]),
         .executableTarget(name: "portolan-fuzz", dependencies: ["PortolanFuzzing"]),
 
+        // MARK: Benchmarks (Scripts/bench)
+        .executableTarget(name: "portolan-bench", dependencies: ["PortolanCore", "PortolanTUI"]),
+
         // MARK: Tests
         .testTarget(
             name: "PortolanCoreTests", dependencies: ["PortolanCore", "PortolanReport", "PortolanFuzzing"],

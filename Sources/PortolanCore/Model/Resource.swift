@@ -36,29 +36,18 @@ public struct Problem: Hashable, Sendable, Comparable {
 
 /// Identity of an object: API group, kind, namespace ("" for cluster-scoped) and name.
 public struct ObjectRef: Hashable, Sendable, Comparable {
-    public var group: String { didSet { refresh() } }
-    public var kind: String { didSet { refresh() } }
-    public var namespace: String { didSet { refresh() } }
-    public var name: String { didSet { refresh() } }
-    /// `Kind.group/namespace/name` (`Kind/namespace/name` for the core group; no namespace part when cluster-scoped).
-    /// Computed once: refs are hashed and sorted by it millions of times on large estates.
-    public private(set) var display: String
-
+    public var group: String
+    public var kind: String
+    public var namespace: String
+    public var name: String
     public init(group: String, kind: String, namespace: String, name: String) {
         self.group = group; self.kind = kind; self.namespace = namespace; self.name = name
-        display = ObjectRef.display(group, kind, namespace, name)
     }
-
-    private mutating func refresh() { display = ObjectRef.display(group, kind, namespace, name) }
-
-    static func display(_ group: String, _ kind: String, _ namespace: String, _ name: String) -> String {
+    /// `Kind.group/namespace/name` (`Kind/namespace/name` for the core group; no namespace part when cluster-scoped).
+    public var display: String {
         let k = group.isEmpty ? kind : "\(kind).\(group)"
         return namespace.isEmpty ? "\(k)/\(name)" : "\(k)/\(namespace)/\(name)"
     }
-
-    // The display string identifies the ref (the group cannot contain "/", kinds and names cannot either).
-    public static func == (a: ObjectRef, b: ObjectRef) -> Bool { a.display == b.display }
-    public func hash(into h: inout Hasher) { h.combine(display) }
     public static func < (a: ObjectRef, b: ObjectRef) -> Bool { a.display < b.display }
 }
 

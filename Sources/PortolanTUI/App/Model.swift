@@ -46,6 +46,13 @@ public enum FileRow: Sendable {
 
 /// Per-view data for filtering and sorting, computed once per load.
 struct ViewData: Sendable {
+    static func index(_ keys: [String]) -> [String: Int] {
+        var d: [String: Int] = [:]
+        d.reserveCapacity(keys.count)
+        for (i, k) in keys.enumerated() where d[k] == nil { d[k] = i }
+        return d
+    }
+
     var count: Int
     /// Lowercased text the filter searches.
     var search: [[UInt8]]
@@ -55,6 +62,8 @@ struct ViewData: Sendable {
     var worst: [UInt8]
     /// Identity of each row.
     var keys: [String]
+    /// Row of each key (the first, should keys repeat).
+    var keyIndex: [String: Int] = [:]
     var sortNames: [String]
     /// One comparator per sort; nil keeps the natural order (the graph's own sorting).
     var sorts: [(@Sendable (Int, Int) -> Bool)?]
@@ -291,7 +300,9 @@ public final class ExplorerModel: @unchecked Sendable {
             sortNames: ["path"],
             sorts: [nil])
 
-        views = [hostData, routeData, serviceData, certificateData, findingData, fileData]
+        var all = [hostData, routeData, serviceData, certificateData, findingData, fileData]
+        for i in all.indices { all[i].keyIndex = ViewData.index(all[i].keys) }
+        views = all
     }
 
     static func bit(_ p: Provider) -> UInt8 {
@@ -370,8 +381,15 @@ public final class ExplorerModel: @unchecked Sendable {
     }
 
     /// The rows to show: sorted, restricted to a provider, filtered by substring (or its inverse with `!`).
-    public func visibleRows(_ v: NavView, sort: Int, provider: Provider?, filter: String) -> [Int] {
+    public func visibleRows(_ v: NavView, sort: Int, provider: Provider?, filter: String,
+                            narrowing previous: (filter: String, rows: [Int])? = nil) -> [Int] {
         let data = views[v.index]
+        // Typing one more character only narrows the list: search the rows the last filter kept.
+        if let previous, !filter.hasPrefix("!"), !previous.filter.hasPrefix("!"), !previous.filter.isEmpty,
+           filter.lowercased().hasPrefix(previous.filter.lowercased()) {
+            let q = Filter(filter)
+            return previous.rows.filter { q.matches(data.search[$0]) }
+        }
         var rows = order(v, sort: sort)
         if let provider {
             let bit = ExplorerModel.bit(provider)
@@ -383,7 +401,7 @@ public final class ExplorerModel: @unchecked Sendable {
         return rows.filter { q.matches(data.search[$0]) }
     }
 
-    public func row(_ v: NavView, key: String) -> Int? { views[v.index].keys.firstIndex(of: key) }
+    public func row(_ v: NavView, key: String) -> Int? { views[v.index].keyIndex[key] }
 }
 
 /// The navigator's filter: a case-insensitive substring; a leading `!` inverts it.

@@ -532,16 +532,18 @@ public enum Reducer {
 
     static func setFilter(_ s: inout AppState, _ f: String) {
         let key = selectedKey(s, s.view)
+        let previous = (filter: s.list.filter, rows: s.list.rows)
         s.list.filter = f
-        refresh(&s, s.view, keepKey: key)
+        refresh(&s, s.view, keepKey: key, narrowing: previous)
     }
 
     /// Recomputes a view's rows; keeps `keepKey` selected when it still shows, else the first row.
-    static func refresh(_ s: inout AppState, _ v: NavView, keepKey: String?) {
+    static func refresh(_ s: inout AppState, _ v: NavView, keepKey: String?,
+                        narrowing previous: (filter: String, rows: [Int])? = nil) {
         guard let model = s.model else { return }
         var l = s.lists[v.index]
         l.sort = min(l.sort, model.sortNames(v).count - 1)
-        l.rows = model.visibleRows(v, sort: l.sort, provider: s.provider, filter: l.filter)
+        l.rows = model.visibleRows(v, sort: l.sort, provider: s.provider, filter: l.filter, narrowing: previous)
         var sel = 0
         if let k = keepKey, let r = model.row(v, key: k), let pos = l.rows.firstIndex(of: r) { sel = pos }
         l.list.select(sel, count: l.rows.count)
