@@ -106,22 +106,10 @@ public enum Loader {
 
     /// The same object defined twice: the first (by path order) is used, the second is a problem.
     static func dropDuplicates(_ resources: inout [Resource], _ problems: inout [Problem]) {
-        var seen: [ObjectRef: SourceLocation] = [:]
-        seen.reserveCapacity(resources.count)
-        var keep = [Bool](repeating: true, count: resources.count)
-        var any = false
-        for (i, r) in resources.enumerated() {
-            let key = r.ref
-            if let first = seen[key] {
-                keep[i] = false
-                any = true
-                problems.append(Problem(r.source,
-                    "\(TextSafety.visible(key.display)) is defined again (first at \(first.file):\(first.line)); this copy is ignored"))
-            } else {
-                seen[key] = r.source
-            }
-        }
-        if any { resources = zip(resources, keep).filter { $0.1 }.map { $0.0 } }
+        let (kept, _, duplicates) = ResourceStore.firstDefinitions(resources)
+        guard !duplicates.isEmpty else { return }
+        resources = kept
+        problems += duplicates
     }
 
     struct FileOutcome: Sendable {

@@ -10,23 +10,10 @@ public final class ResourceStore: @unchecked Sendable {
     /// Indexes the resources. The same object defined twice keeps its first definition (by path order);
     /// the second becomes a problem (one pass does both, so the loader need not deduplicate first).
     public init(_ inputs: LoadedInputs) {
-        var refs: [ObjectRef: Int] = [:]
+        let (kept, refs, duplicates) = ResourceStore.firstDefinitions(inputs.resources)
         var kinds: [String: [Int]] = [:]
-        refs.reserveCapacity(inputs.resources.count)
         var labels: [String: [String: String]] = [:]
-        var kept: [Resource] = []
-        kept.reserveCapacity(inputs.resources.count)
-        var duplicates: [Problem] = []
-        for r in inputs.resources {
-            if let first = refs[r.ref] {
-                let at = kept[first].source
-                duplicates.append(Problem(r.source,
-                    "\(TextSafety.visible(r.ref.display)) is defined again (first at \(at.file):\(at.line)); this copy is ignored"))
-                continue
-            }
-            let i = kept.count
-            kept.append(r)
-            refs[r.ref] = i
+        for (i, r) in kept.enumerated() {
             kinds[r.kind, default: []].append(i)
             if r.group.isEmpty && r.kind == "Namespace" {
                 var l = r.labels
@@ -44,6 +31,26 @@ public final class ResourceStore: @unchecked Sendable {
         byRef = refs
         byKind = kinds
         namespaceLabels = labels
+    }
+
+    /// The first definition of every object, its index, and a problem for each later copy.
+    public static func firstDefinitions(_ resources: [Resource]) -> (kept: [Resource], index: [ObjectRef: Int], duplicates: [Problem]) {
+        var refs: [ObjectRef: Int] = [:]
+        refs.reserveCapacity(resources.count)
+        var kept: [Resource] = []
+        kept.reserveCapacity(resources.count)
+        var duplicates: [Problem] = []
+        for r in resources {
+            if let first = refs[r.ref] {
+                let at = kept[first].source
+                duplicates.append(Problem(r.source,
+                    "\(TextSafety.visible(r.ref.display)) is defined again (first at \(at.file):\(at.line)); this copy is ignored"))
+                continue
+            }
+            refs[r.ref] = kept.count
+            kept.append(r)
+        }
+        return (kept, refs, duplicates)
     }
 
     public func lookup(group: String, kind: String, namespace: String, name: String) -> Resource? {
