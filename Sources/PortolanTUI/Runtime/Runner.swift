@@ -94,6 +94,9 @@ public final class ExplorerRunner<B: Backend> {
                 state = Reducer.apply(state, e).0
             }
             draw()
+            // Test hook (Scripts/tui-e2e): an internal error once the estate is on screen, to check that
+            // the terminal is given back even then.
+            if !loading, options.environment["PORTOLAN_TEST_FAULT"] == "trap" { fatalError("PORTOLAN_TEST_FAULT: a deliberate internal error") }
             guard let ev = events.nextEvent(timeoutMs: loading ? 50 : -1) else { continue }
             let (next, effects) = Reducer.reduce(state, ev)
             state = next
