@@ -419,6 +419,17 @@ final class ContourGraph {
         }
     }
 
+    /// The one route of a `spec.tcpproxy` (HTTPProxy and the legacy IngressRoute alike).
+    private func emitTCPRoute(_ p: Resource, tcp: Node, root: Root, tls: RouteTLS, path: [String], controller: String,
+                              backends: [Backend]) {
+        var route = Route(provider: .contour, resource: p, ruleIndex: 0, matchIndex: 0, idSuffix: "tcp",
+                          hosts: [root.fqdn], path: "/", pathType: "tcp",
+                          match: "tcpproxy: SNI \(root.fqdn)" + (tls.passthrough ? " (TLS passthrough)" : tls.enabled ? " (TLS terminated)" : ""),
+                          tls: tls, backends: backends, controllers: [controller], matchSource: p.at(tcp), layer: "tcp")
+        route.hostSources = [root.fqdn: root.fqdnSource]
+        emit(route, root: root, path: path)
+    }
+
     /// `spec.tcpproxy` of `p` (the root, or a proxy reached through tcpproxy includes).
     private func tcpProxy(_ p: Resource, tcp: Node, root: Root, tls: RouteTLS, chain: [NamespacedName], path: [String], controller: String) {
         let services = tcp["services"]
@@ -426,12 +437,7 @@ final class ContourGraph {
         var include = mapping(tcp["include"], "spec.tcpproxy.include", p)
         if include == nil { include = mapping(tcp["includes"], "spec.tcpproxy.includes", p) }
         func emitHere(_ backends: [Backend]) {
-            var route = Route(provider: .contour, resource: p, ruleIndex: 0, matchIndex: 0, idSuffix: "tcp",
-                              hosts: [root.fqdn], path: "/", pathType: "tcp",
-                              match: "tcpproxy: SNI \(root.fqdn)" + (tls.passthrough ? " (TLS passthrough)" : tls.enabled ? " (TLS terminated)" : ""),
-                              tls: tls, backends: backends, controllers: [controller], matchSource: p.at(tcp), layer: "tcp")
-            route.hostSources = [root.fqdn: root.fqdnSource]
-            emit(route, root: root, path: path)
+            emitTCPRoute(p, tcp: tcp, root: root, tls: tls, path: path, controller: controller, backends: backends)
         }
         guard let include, serviceItems.isEmpty else {
             if include != nil {
@@ -702,12 +708,7 @@ final class ContourGraph {
         let serviceItems = list(services, "spec.tcpproxy.services", p)
         let delegate = mapping(tcp["delegate"], "spec.tcpproxy.delegate", p)
         func emitHere(_ backends: [Backend]) {
-            var route = Route(provider: .contour, resource: p, ruleIndex: 0, matchIndex: 0, idSuffix: "tcp",
-                              hosts: [root.fqdn], path: "/", pathType: "tcp",
-                              match: "tcpproxy: SNI \(root.fqdn)" + (tls.passthrough ? " (TLS passthrough)" : tls.enabled ? " (TLS terminated)" : ""),
-                              tls: tls, backends: backends, controllers: [controller], matchSource: p.at(tcp), layer: "tcp")
-            route.hostSources = [root.fqdn: root.fqdnSource]
-            emit(route, root: root, path: path)
+            emitTCPRoute(p, tcp: tcp, root: root, tls: tls, path: path, controller: controller, backends: backends)
         }
         guard let delegate, serviceItems.isEmpty else {
             if delegate != nil {
