@@ -57,7 +57,7 @@ public struct PortolanConfig: Sendable {
         var c = PortolanConfig()
         c.file = file
         guard let root = parsed.documents.first?.root, !root.isNull else { return c }
-        var r = Reader(file: file)
+        let r = Reader(file: file)
         try r.mapping(root, keys: ["rules", "ignorePaths", "expiryWarningDays", "controllers", "limits"])
         if let l = root["limits"] {
             try r.mapping(l, keys: ["aliasExpansion", "maxDepth", "maxDocumentsPerFile", "maxNodesPerDocument", "maxFileSize"])

@@ -95,12 +95,12 @@ public enum GitTrees {
         p.environment = env
         let tmp = FileManager.default.temporaryDirectory
         let errURL = tmp.appendingPathComponent("portolan-git-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errURL) }
         var inURL: URL? = nil
         if let input {
             let u = tmp.appendingPathComponent("portolan-git-\(UUID().uuidString).in")
-            FileManager.default.createFile(atPath: u.path, contents: input)
+            _ = FileManager.default.createFile(atPath: u.path, contents: input)
             inURL = u
             p.standardInput = try FileHandle(forReadingFrom: u)
         } else {
