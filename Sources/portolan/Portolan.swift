@@ -80,8 +80,9 @@ struct InputOptions: ParsableArguments {
 
     /// Loads the inputs; prints one stderr line per unreadable path and exits 2 when none could be read.
     func load(config: PortolanConfig? = nil) throws -> LoadedInputs {
-        // Kustomization and patch files are not resources; kustomize's own problems are listed too.
-        let inputs = GitOps.load(loadOptions(config: config)).inputs
+        // Kustomization and patch files are not resources; kustomize's own problems are listed too. The
+        // resource store is where a second definition of an object becomes a problem.
+        let inputs = ResourceStore(GitOps.load(loadOptions(config: config)).inputs).inputs
         reportUnreadable(inputs)
         if inputs.allInputsUnreadable { throw ExitCode(2) }
         return inputs

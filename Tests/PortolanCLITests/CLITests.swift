@@ -182,3 +182,16 @@ enum CLI {
         #expect(list.first?["id"] == "cert-manager-annotation-ignored")
     }
 }
+
+@Suite struct DuplicateCLITests {
+    /// The same object twice: inventory counts it once and lists the second copy as a problem.
+    @Test func inventoryReportsASecondDefinition() throws {
+        let r = try CLI.run(["inventory", "--format", "json", "-"],
+                            stdin: "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n")
+        let inputs = try #require(try CLI.json(r.stdout)["inputs"] as? [String: Any])
+        #expect(inputs["resources"] as? Int == 1)
+        let problems = try #require(inputs["problems"] as? [[String: Any]])
+        #expect(problems.map { $0["line"] as? Int } == [5])
+        #expect((problems.first?["message"] as? String)?.contains("Service/default/a is defined again (first at <stdin>:1)") == true)
+    }
+}

@@ -47,8 +47,7 @@ public enum GitOps {
     /// Loads the inputs and, when they hold kustomizations or Flux Kustomizations, renders each environment.
     public static func load(_ options: LoadOptions, gitops: GitOpsOptions = GitOpsOptions(),
                             progress: (@Sendable (Int, Int) -> Void)? = nil) -> GitOpsInputs {
-        var o = options
-        o.keepDuplicates = true
+        let o = options
         var inputs = Loader.load(o, progress: progress)
         let hasKustomization = inputs.files.contains { KustomizeFiles.isKustomization($0.path) }
         let hasFlux = inputs.resources.contains { $0.group == FluxKustomization.group && $0.kind == "Kustomization" }
@@ -331,8 +330,8 @@ final class GitOpsBuilder {
                 }
             }
             objects += shared.map(KObject.init)
-            var resources = objects.map { $0.resource() }
-            Loader.dropDuplicates(&resources, &problems)
+            // A second definition of an object becomes a problem in the environment's resource store.
+            let resources = objects.map { $0.resource() }
             let first = members[0]
             var name = names[first]
             var root = envs[first].root

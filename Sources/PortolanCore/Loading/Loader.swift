@@ -14,8 +14,6 @@ public struct LoadOptions: Sendable {
     public var ignoreRoot: String = "."
     /// Show file paths relative to this folder (tests use it to get stable names).
     public var displayRelativeTo: String? = nil
-    /// Keep every copy of an object defined twice (GitOps environments decide which copies meet).
-    public var keepDuplicates = false
     /// Parallel workers; defaults to the number of cores.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     public init(paths: [String] = ["."]) { self.paths = paths.isEmpty ? ["."] : paths }
@@ -98,18 +96,9 @@ public enum Loader {
                                         resources: o.resources.count, retainedText: o.retainedText))
             }
         }
-        if !options.keepDuplicates { dropDuplicates(&resources, &problems) }
         Timings.mark("merge")
         return LoadedInputs(paths: options.paths, files: files, resources: resources, problems: problems.sorted(),
                             documents: documents, notKubernetes: notK8s, unreadablePaths: scanner.unreadable)
-    }
-
-    /// The same object defined twice: the first (by path order) is used, the second is a problem.
-    static func dropDuplicates(_ resources: inout [Resource], _ problems: inout [Problem]) {
-        let (kept, _, duplicates) = ResourceStore.firstDefinitions(resources)
-        guard !duplicates.isEmpty else { return }
-        resources = kept
-        problems += duplicates
     }
 
     struct FileOutcome: Sendable {
