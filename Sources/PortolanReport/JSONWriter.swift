@@ -1,3 +1,5 @@
+import PortolanCore
+
 /// A small, fast, deterministic JSON writer: keys in the order they are written, two-space
 /// indentation, strings escaped (control characters as `\u00XX`, and `<`, `>`, `&` optionally
 /// as `\u003c`... for embedding in HTML).
@@ -117,11 +119,11 @@ public struct JSONWriter {
         }
         if done { return }
         // C1 controls and bidi overrides are valid JSON but are never written raw.
-        if !TextSafety_isCleanUTF8(s) {
+        if !TextSafety.isClean(s) {
             bytes.append(34)
             for c in s.unicodeScalars {
                 if c.value < 0x80 { escapeASCII(UInt8(c.value)) }
-                else if needsUnicodeEscape(c.value) { escapeU(c.value) }
+                else if TextSafety.needsEscape(c) { escapeU(c.value) }
                 else { bytes.append(contentsOf: String(c).utf8) }
             }
             bytes.append(34)
@@ -154,19 +156,4 @@ public struct JSONWriter {
         bytes.append(Self.hexDigits[Int((v >> 4) & 0xF)])
         bytes.append(Self.hexDigits[Int(v & 0xF)])
     }
-}
-
-@inline(__always)
-func needsUnicodeEscape(_ v: UInt32) -> Bool {
-    (v >= 0x80 && v < 0xA0) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-        || v == 0x200E || v == 0x200F || v == 0x061C || v == 0x2028 || v == 0x2029
-}
-
-@inline(__always)
-func TextSafety_isCleanUTF8(_ s: String) -> Bool {
-    for u in s.utf8 where u >= 0xC2 {
-        for c in s.unicodeScalars where needsUnicodeEscape(c.value) { return false }
-        return true
-    }
-    return true
 }
