@@ -27,7 +27,7 @@ final class ContourGraph {
     private var proxies: [NamespacedName: Resource] = [:]
     private var legacyRoutes: [NamespacedName: Resource] = [:]
     /// TLSCertificateDelegation grants by secret.
-    private var grants: [NamespacedName: Grant] = [:]
+    private var delegations = TLSCertificateDelegations()
     /// Proxies reached from a root (HTTP include or tcpproxy include).
     private var reached = Set<NamespacedName>()
     private var legacyReached = Set<NamespacedName>()
@@ -35,11 +35,6 @@ final class ContourGraph {
     private var problemSeen = Set<Problem>()
     /// reference-missing findings by the include entry at fault, merged over roots.
     private var missing: [SourceLocation: MissingReference] = [:]
-
-    struct Grant {
-        var all = false
-        var namespaces = Set<String>()
-    }
 
     /// A route plus what is needed to make its id unique when a child is reached several times.
     struct Emitted {
@@ -78,19 +73,9 @@ final class ContourGraph {
     init(_ b: GraphBuilder) {
         self.b = b
         self.profile = b.profile.contour
-        for r in b.store.all("TLSCertificateDelegation", groups: [Self.httpProxyGroup, Self.legacyGroup]) {
-            for d in list(r.spec?["delegations"], "spec.delegations", r) {
-                guard let secret = d["secretName"]?.string, !secret.isEmpty else {
-                    problem(r.at(d), "TLSCertificateDelegation \(r.namespace)/\(r.name): a delegation without secretName is ignored")
-                    continue
-                }
-                let targets = d["targetNamespaces"]?.strings ?? []
-                var g = grants[NamespacedName(r.namespace, secret)] ?? Grant()
-                // Contour: "*" means every namespace only when it is the single entry.
-                if targets.count == 1 && targets[0] == "*" { g.all = true } else { g.namespaces.formUnion(targets) }
-                grants[NamespacedName(r.namespace, secret)] = g
-            }
-        }
+        var reported: [(SourceLocation, String)] = []
+        delegations = TLSCertificateDelegations(b.store) { reported.append(($0, $1)) }
+        for (at, message) in reported { problem(at, message) }
     }
 
     // MARK: Helpers
@@ -181,9 +166,7 @@ final class ContourGraph {
 
     /// Contour's delegationPermitted: same namespace, or a TLSCertificateDelegation in the secret's namespace.
     func delegationPermitted(_ secret: NamespacedName, to namespace: String) -> Bool {
-        if secret.namespace == namespace { return true }
-        guard let g = grants[secret] else { return false }
-        return g.all || g.namespaces.contains(namespace)
+        delegations.permits(secret, to: namespace)
     }
 
     /// The TLS of a root's virtual host (terminated with a secret, passed through, or off).

@@ -10,12 +10,14 @@ struct IngressProcessor: GraphProcessor {
         let ingresses = b.store.all("Ingress", groups: Self.groups)
         guard !ingresses.isEmpty else { return }
         let present = PresentControllers(b.store, classes: classes)
+        let delegations = TLSCertificateDelegations(b.store)
         for ing in ingresses {
-            process(ing, b, classes: classes, present: present)
+            process(ing, b, classes: classes, present: present, delegations: delegations)
         }
     }
 
-    func process(_ ing: Resource, _ b: GraphBuilder, classes: IngressClasses, present: PresentControllers) {
+    func process(_ ing: Resource, _ b: GraphBuilder, classes: IngressClasses, present: PresentControllers,
+                 delegations: TLSCertificateDelegations) {
         guard let spec = ing.spec, spec.isMapping else {
             b.problem(ing.source, "Ingress \(ing.namespace)/\(ing.name) has no spec; nothing is routed")
             return
@@ -67,7 +69,7 @@ struct IngressProcessor: GraphProcessor {
                     t.secret = NamespacedName(ns, s)
                 }
                 if let sec = t.secret, sec.namespace != ing.namespace,
-                   !TLSDelegation.allows(b.store, secret: sec, to: ing.namespace) {
+                   !delegations.permits(sec, to: ing.namespace) {
                     t.secretIssue = "no TLSCertificateDelegation in \(sec.namespace) lets namespace \(ing.namespace) use secret \(sec.description)"
                 }
                 return t
@@ -344,16 +346,43 @@ struct TraefikIngressTLS {
     }
 }
 
-/// Contour's TLSCertificateDelegation: may `targetNamespace` use `secret` from another namespace?
-enum TLSDelegation {
-    static func allows(_ store: ResourceStore, secret: NamespacedName, to targetNamespace: String) -> Bool {
-        for d in store.all("TLSCertificateDelegation", groups: ["projectcontour.io", "contour.heptio.com"])
-        where d.namespace == secret.namespace {
-            for del in d.spec?["delegations"]?.items ?? [] where del["secretName"]?.string == secret.name {
-                let targets = del["targetNamespaces"]?.strings ?? []
-                if targets.contains("*") || targets.contains(targetNamespace) { return true }
+/// Contour's TLSCertificateDelegations (both API groups), for HTTPProxy, the legacy IngressRoute and
+/// Ingresses with `projectcontour.io/tls-cert-namespace`.
+struct TLSCertificateDelegations {
+    struct Grant {
+        var all = false
+        var namespaces = Set<String>()
+    }
+    private var grants: [NamespacedName: Grant] = [:]
+
+    init() {}
+
+    /// Reads every delegation; entries Contour ignores are passed to `problem`.
+    init(_ store: ResourceStore, problem: (SourceLocation, String) -> Void = { _, _ in }) {
+        for r in store.all("TLSCertificateDelegation", groups: ["projectcontour.io", "contour.heptio.com"]) {
+            guard let list = r.spec?["delegations"], !list.isNull else { continue }
+            guard list.isSequence else {
+                problem(r.at(list), "\(r.kind) \(r.namespace)/\(r.name): `spec.delegations` is not a list and is ignored")
+                continue
+            }
+            for d in list.items {
+                guard let secret = d["secretName"]?.string, !secret.isEmpty else {
+                    problem(r.at(d), "TLSCertificateDelegation \(r.namespace)/\(r.name): a delegation without secretName is ignored")
+                    continue
+                }
+                let targets = d["targetNamespaces"]?.strings ?? []
+                var g = grants[NamespacedName(r.namespace, secret)] ?? Grant()
+                // Contour: "*" means every namespace only when it is the single entry.
+                if targets.count == 1 && targets[0] == "*" { g.all = true } else { g.namespaces.formUnion(targets) }
+                grants[NamespacedName(r.namespace, secret)] = g
             }
         }
-        return false
+    }
+
+    /// Contour's delegationPermitted: the same namespace, or a delegation in the secret's namespace.
+    func permits(_ secret: NamespacedName, to namespace: String) -> Bool {
+        if secret.namespace == namespace { return true }
+        guard let g = grants[secret] else { return false }
+        return g.all || g.namespaces.contains(namespace)
     }
 }
