@@ -409,6 +409,9 @@ enum Rules {
                     resources: [ObjectRef(group: "networking.k8s.io", kind: "IngressClass", namespace: "", name: c.name)], source: c.source))
             }
         }
+        // Controllers of each Ingress (one lookup table, not a scan of every route per Ingress).
+        var controllersOf: [ObjectRef: [String]] = [:]
+        for r in ctx.graph.routes where r.provider == .ingress && controllersOf[r.resource] == nil { controllersOf[r.resource] = r.controllers }
         for ing in ctx.store.all("Ingress", groups: IngressProcessor.groups) {
             let field = ing.spec?["ingressClassName"]
             let annotation = ing.annotation("kubernetes.io/ingress.class")
@@ -418,12 +421,12 @@ enum Rules {
                     message: "Ingress \(ing.namespace)/\(ing.name) names class \(f), which no IngressClass defines",
                     hosts: hosts, resources: [ing.ref], source: ing.at(field)))
             } else if field == nil, let a = annotation, classes.byName[a] == nil,
-                      ctx.graph.routes.first(where: { $0.resource == ing.ref })?.controller == "unknown" {
+                      controllersOf[ing.ref]?.first == "unknown" {
                 out.append(Finding(rule: "ingress-class-ambiguous", severity: .warning,
                     message: "Ingress \(ing.namespace)/\(ing.name) names class \(a) in kubernetes.io/ingress.class; no IngressClass or known controller answers to it",
                     hosts: hosts, resources: [ing.ref], source: ctx.annotationLocation(ing, "kubernetes.io/ingress.class")))
             } else if field == nil && annotation == nil && ing.annotation("projectcontour.io/ingress.class") == nil && classes.soleDefault == nil {
-                let controllers = ctx.graph.routes.first(where: { $0.resource == ing.ref })?.controllers ?? []
+                let controllers = controllersOf[ing.ref] ?? []
                 let who = controllers == ["unknown"] || controllers.isEmpty ? "no controller known to take it" : "taken by \(controllers.joined(separator: " and "))"
                 out.append(Finding(rule: "ingress-class-ambiguous", severity: .warning,
                     message: "Ingress \(ing.namespace)/\(ing.name) has no class and no IngressClass is the default: which controllers serve it depends on their flags (\(who))",

@@ -192,6 +192,7 @@ public final class RouteGraph: @unchecked Sendable {
     public let routeIndex: [String: Int]
     public let hostIndex: [String: Int]
     public let certificateIndex: [String: Int]
+    let serviceIndex: [NamespacedName: Int]
 
     init(store: ResourceStore, profile: ControllerProfile, routes: [Route], hosts: [Host], services: [ServiceInfo],
          certificates: [CertificateInfo], findings: [Finding], problems: [Problem], usedCertificates: Set<String>,
@@ -205,14 +206,18 @@ public final class RouteGraph: @unchecked Sendable {
         for (i, h) in hosts.enumerated() { hi[h.name] = i }
         var ci: [String: Int] = [:]
         for (i, c) in certificates.enumerated() { ci[c.id] = i }
-        routeIndex = ri; hostIndex = hi; certificateIndex = ci
+        var si: [NamespacedName: Int] = [:]; si.reserveCapacity(services.count)
+        for (i, svc) in services.enumerated() where si[NamespacedName(svc.namespace, svc.name)] == nil {
+            si[NamespacedName(svc.namespace, svc.name)] = i
+        }
+        routeIndex = ri; hostIndex = hi; certificateIndex = ci; serviceIndex = si
     }
 
     public func route(_ id: String) -> Route? { routeIndex[id].map { routes[$0] } }
     public func host(_ name: String) -> Host? { hostIndex[name].map { hosts[$0] } }
     public func certificate(_ id: String) -> CertificateInfo? { certificateIndex[id].map { certificates[$0] } }
     public func service(_ ns: String, _ name: String) -> ServiceInfo? {
-        services.first { $0.namespace == ns && $0.name == name }
+        serviceIndex[NamespacedName(ns, name)].map { services[$0] }
     }
 
     /// Hosts a resource routes (for findings).
