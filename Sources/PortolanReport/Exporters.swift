@@ -74,6 +74,13 @@ public enum Exporters {
         return render(f, e, options: options).map { Array($0.utf8) }
     }
 
+    /// Renders a report as consecutive pieces of UTF-8 to be written in order (the JSON exporter's large
+    /// arrays stay in the chunks they were rendered in).
+    public static func renderPieces(_ f: ReportFormat, _ e: Estate, options: ReportOptions) -> [[UInt8]]? {
+        if f == .json { return JSONReport.renderPieces(e, version: options.version) }
+        return render(f, e, options: options).map { [Array($0.utf8)] }
+    }
+
     /// Renders a report; nil when the format has no exporter.
     public static func render(_ f: ReportFormat, _ e: Estate, options: ReportOptions) -> String? {
         renderer(f).map { $0(e, options) }

@@ -12,12 +12,22 @@ public enum JSONReport {
 
     /// The report as UTF-8 bytes (large reports skip a String round trip).
     public static func renderBytes(_ e: Estate, version: String, htmlSafe: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        let pieces = renderPieces(e, version: version, htmlSafe: htmlSafe)
+        out.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        for p in pieces { out.append(contentsOf: p) }
+        return out
+    }
+
+    /// The report as consecutive pieces of UTF-8 (large arrays are rendered in parallel chunks that
+    /// are written out as they are, never joined in memory).
+    public static func renderPieces(_ e: Estate, version: String, htmlSafe: Bool = false) -> [[UInt8]] {
         // One element of each top-level array per line.
         var w = JSONWriter(htmlSafe: htmlSafe, lineDepth: 2)
         write(e, version: version, to: &w)
-        var bytes = w.bytes
-        bytes.append(10)
-        return bytes
+        var pieces = w.pieces
+        pieces.append([10])
+        return pieces
     }
 
     public static func write(_ e: Estate, version: String, to w: inout JSONWriter) {
@@ -66,7 +76,7 @@ public enum JSONReport {
 
         w.key("hosts")
         let hostItems: [(env: String?, host: PortolanCore.Host)] = parts.flatMap { p in p.estate.graph.hosts.map { (p.env, $0) } }
-        w.rawArray(parallelElements(hostItems, htmlSafe: w.htmlSafe) { item, w in
+        w.rawArray(chunks: parallelElements(hostItems, in: w) { item, w in
             let (env, h) = item
                 w.beginObject()
                 w.field("name", h.name)
@@ -99,94 +109,93 @@ public enum JSONReport {
 
         w.key("routes")
         let routeItems: [(env: String?, route: Route)] = parts.flatMap { p in p.estate.graph.routes.map { (p.env, $0) } }
-        w.rawArray(parallelElements(routeItems, htmlSafe: w.htmlSafe) { item, w in writeRoute(item.route, environment: item.env, to: &w) })
+        w.rawArray(chunks: parallelElements(routeItems, in: w) { item, w in writeRoute(item.route, environment: item.env, to: &w) })
 
         w.key("services")
-        w.beginArray()
-        for (env, part) in parts {
-            for s in part.graph.services {
+        let serviceItems: [(env: String?, service: ServiceInfo)] = parts.flatMap { p in p.estate.graph.services.map { (p.env, $0) } }
+        w.rawArray(chunks: parallelElements(serviceItems, in: w) { item, w in
+            let (env, s) = item
+            w.beginObject()
+            w.field("namespace", s.namespace)
+            w.field("name", s.name)
+            if let env { w.field("environment", env) }
+            w.field("type", s.type)
+            if let x = s.externalName { w.field("externalName", x) }
+            w.key("ports")
+            w.beginArray()
+            for p in s.ports {
                 w.beginObject()
-                w.field("namespace", s.namespace)
-                w.field("name", s.name)
-                if let env { w.field("environment", env) }
-                w.field("type", s.type)
-                if let x = s.externalName { w.field("externalName", x) }
-                w.key("ports")
-                w.beginArray()
-                for p in s.ports {
-                    w.beginObject()
-                    w.field("name", p.name)
-                    w.field("port", p.port)
-                    w.field("targetPort", p.targetPort)
-                    w.field("protocol", p.protocolName)
-                    w.endObject()
-                }
-                w.endArray()
-                writeSource(s.source, to: &w)
+                w.field("name", p.name)
+                w.field("port", p.port)
+                w.field("targetPort", p.targetPort)
+                w.field("protocol", p.protocolName)
                 w.endObject()
             }
-        }
-        w.endArray()
+            w.endArray()
+            writeSource(s.source, to: &w)
+            w.endObject()
+        })
 
         w.key("certificates")
-        w.beginArray()
-        for (env, part) in parts {
-            let g = part.graph
-            for c in g.certificates {
-                w.beginObject()
-                w.field("id", q(env, c.id))
-                if let env { w.field("environment", env) }
-                w.field("origin", c.origin.rawValue)
-                w.field("namespace", c.namespace)
-                w.field("name", c.name)
-                w.field("secretName", c.secretName)
-                w.field("dnsNames", c.dnsNames)
-                if !c.ipAddresses.isEmpty { w.field("ipAddresses", c.ipAddresses) }
-                if let cn = c.commonName { w.field("commonName", cn) }
-                if let nb = c.notBefore { w.field("notBefore", UTCDate.rfc3339(nb)) }
-                w.field("notAfter", c.notAfter.map(UTCDate.rfc3339))
-                w.field("issuer", c.issuer)
-                w.field("used", g.usedCertificates.contains(c.id))
-                if let from = c.reflectedFrom { w.field("reflectedFrom", q(env, from)) }
-                w.key("resource")
-                w.value(c.resource.display)
-                writeSource(c.source, to: &w)
-                w.endObject()
-            }
+        let certificateItems: [(env: String?, graph: RouteGraph, index: Int)] = parts.flatMap { p in
+            p.estate.graph.certificates.indices.map { (p.env, p.estate.graph, $0) }
         }
-        w.endArray()
+        w.rawArray(chunks: parallelElements(certificateItems, in: w) { item, w in
+            let (env, g, i) = item
+            let c = g.certificates[i]
+            w.beginObject()
+            w.field("id", q(env, c.id))
+            if let env { w.field("environment", env) }
+            w.field("origin", c.origin.rawValue)
+            w.field("namespace", c.namespace)
+            w.field("name", c.name)
+            w.field("secretName", c.secretName)
+            w.field("dnsNames", c.dnsNames)
+            if !c.ipAddresses.isEmpty { w.field("ipAddresses", c.ipAddresses) }
+            if let cn = c.commonName { w.field("commonName", cn) }
+            if let nb = c.notBefore { w.field("notBefore", UTCDate.rfc3339(nb)) }
+            w.field("notAfter", c.notAfter.map(UTCDate.rfc3339))
+            w.field("issuer", c.issuer)
+            w.field("used", g.usedCertificates.contains(c.id))
+            if let from = c.reflectedFrom { w.field("reflectedFrom", q(env, from)) }
+            w.key("resource")
+            w.value(c.resource.display)
+            writeSource(c.source, to: &w)
+            w.endObject()
+        })
 
         w.key("findings")
-        w.beginArray()
-        for (env, part) in parts { for f in part.findings { writeFinding(f, environment: env, to: &w) } }
-        w.endArray()
+        let findingItems: [(env: String?, finding: Finding)] = parts.flatMap { p in p.estate.findings.map { (p.env, $0) } }
+        w.rawArray(chunks: parallelElements(findingItems, in: w) { item, w in writeFinding(item.finding, environment: item.env, to: &w) })
         w.endObject()
     }
 
-    /// Renders the elements of a large array on all cores, each as one compact JSON value, in order.
-    static func parallelElements<T>(_ items: [T], htmlSafe: Bool, _ body: @escaping (T, inout JSONWriter) -> Void) -> [[UInt8]] {
+    /// Renders the elements of a large array on all cores, each as one compact JSON value, in order:
+    /// chunks of elements joined by the separator the array needs at `w`'s depth.
+    static func parallelElements<T>(_ items: [T], in w: JSONWriter, _ body: @escaping (T, inout JSONWriter) -> Void) -> [[UInt8]] {
         let n = items.count
-        guard n > 256 else {
-            return items.map { item in var w = JSONWriter(htmlSafe: htmlSafe, pretty: false); body(item, &w); return w.bytes }
-        }
+        guard n > 0 else { return [] }
+        let htmlSafe = w.htmlSafe
+        var probe = w
+        probe.beginArray()
+        let separator = probe.elementSeparator
         let chunks = max(1, min(16, n / 256))
-        let results = ParallelSlots<[[UInt8]]>(chunks)
+        let results = ParallelSlots<[UInt8]>(chunks)
         items.withUnsafeBufferPointer { buf in
             nonisolated(unsafe) let buf = buf
             nonisolated(unsafe) let body = body
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let lo = n * c / chunks, hi = n * (c + 1) / chunks
-                var out: [[UInt8]] = []
-                out.reserveCapacity(hi - lo)
+                var out = JSONWriter(htmlSafe: htmlSafe, pretty: false)
                 for i in lo..<hi {
-                    var w = JSONWriter(htmlSafe: htmlSafe, pretty: false)
-                    body(buf[i], &w)
-                    out.append(w.bytes)
+                    if i > lo { out.raw(separator) }
+                    body(buf[i], &out)
+                    out.reset()
                 }
-                results.set(c, out)
+                results.set(c, out.bytes)
             }
         }
-        return results.values.flatMap { $0! }
+        return results.values.map { $0! }
     }
 
     public static func writeRoute(_ r: Route, environment env: String? = nil, to w: inout JSONWriter) {

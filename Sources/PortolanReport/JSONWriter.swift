@@ -18,10 +18,13 @@ public struct JSONWriter {
         self.htmlSafe = htmlSafe
         self.pretty = pretty
         self.lineDepth = lineDepth
-        bytes.reserveCapacity(1 << 16)
+        bytes.reserveCapacity(1 << 10)
     }
 
     private var spaced: Bool { pretty && indent <= lineDepth }
+
+    /// Large pieces handed over whole (see `rawArray(chunks:)`): the output is `segments` + `bytes`.
+    public private(set) var segments: [[UInt8]] = []
 
     /// Writes an array whose elements were rendered separately (e.g. in parallel) as complete JSON values.
     public mutating func rawArray(_ elements: [[UInt8]]) {
@@ -33,7 +36,48 @@ public struct JSONWriter {
         endArray()
     }
 
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    /// What separates one element of an array from the next at the current depth (`,` and, when
+    /// spaced, a newline and indentation): call it just after `beginArray`.
+    public var elementSeparator: [UInt8] {
+        var sep: [UInt8] = [44]
+        if spaced { sep.append(10); sep.append(contentsOf: repeatElement(32, count: indent * 2)) }
+        return sep
+    }
+
+    /// Writes an array whose elements come in chunks rendered elsewhere, each chunk holding complete
+    /// elements joined by `elementSeparator`. The chunks become segments of their own: never copied.
+    public mutating func rawArray(chunks: [[UInt8]]) {
+        beginArray()
+        for c in chunks where !c.isEmpty {
+            beforeValue()
+            segments.append(bytes)
+            segments.append(c)
+            bytes = []
+            bytes.reserveCapacity(1 << 12)
+        }
+        endArray()
+    }
+
+    /// Appends bytes as they are (a separator between values written elsewhere).
+    public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+
+    /// Starts a new top-level value after the bytes written so far (used to write many values into one buffer).
+    public mutating func reset() { needsComma.removeAll(keepingCapacity: true); afterKey = false; indent = 0 }
+
+    /// Every byte written, in order, as the pieces they were written in.
+    public var pieces: [[UInt8]] { segments + [bytes] }
+
+    /// Every byte written, in one array.
+    public var joined: [UInt8] {
+        guard !segments.isEmpty else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(segments.reduce(bytes.count) { $0 + $1.count })
+        for s in segments { out.append(contentsOf: s) }
+        out.append(contentsOf: bytes)
+        return out
+    }
+
+    public var string: String { String(decoding: joined, as: UTF8.self) }
 
     @inline(__always) private mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }

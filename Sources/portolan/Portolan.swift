@@ -256,9 +256,9 @@ struct Report: ParsableCommand {
             throw ExitCode(2)
         }
         let estate = try analysis.estate(input)
-        let bytes = Exporters.renderBytes(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity))!
+        let pieces = Exporters.renderPieces(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity))!
         Timings.mark("render")
-        try OutputFile.write(bytes: bytes, to: output)
+        try OutputFile.write(pieces: pieces, to: output)
         Timings.mark("write")
     }
 }
@@ -270,19 +270,16 @@ enum OutputFile {
     }
 
     static func write(bytes: [UInt8], to path: String) throws {
+        try write(pieces: [bytes], to: path)
+    }
+
+    static func write(pieces: [[UInt8]], to path: String) throws {
         if path == "-" {
-            bytes.withUnsafeBufferPointer { b in
-                var off = 0
-                while off < b.count {
-                    let n = Foundation.write(1, b.baseAddress! + off, b.count - off)
-                    if n <= 0 { if errno == EINTR { continue }; break }
-                    off += n
-                }
-            }
+            _ = ReportWriter.writeAll(fd: 1, pieces)
             return
         }
         do {
-            try ReportWriter.writeAtomically(bytes: bytes, to: path)
+            try ReportWriter.writeAtomically(pieces: pieces, to: path)
         } catch {
             Stderr.line("portolan: cannot write '\(path)': \(error)")
             throw ExitCode(2)

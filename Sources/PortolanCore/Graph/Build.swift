@@ -21,16 +21,25 @@ extension RouteGraph {
         Timings.mark("store")
         // Services, certificates and secret sources first; then the four route families, which only read
         // what those produced, run side by side on child builders merged back in a fixed order.
-        let sequential: [GraphProcessor] = [CoreProcessor(), CertManagerProcessor(), SecretReflectionProcessor()]
-        for p in sequential { p.run(builder); Timings.mark("\(type(of: p))") }
-        let families: [GraphProcessor] = [IngressProcessor(), TraefikProcessor(), ContourProcessor(), GatewayAPIProcessor()]
-        let children = families.map { _ in builder.child() }
-        nonisolated(unsafe) let work = Array(zip(families, children))
-        DispatchQueue.concurrentPerform(iterations: work.count) { i in work[i].0.run(work[i].1) }
-        for c in children { builder.absorb(c) }
+        // Core (Services, TLS Secrets) and cert-manager read only the store: they run side by side too.
+        // Secret reflection copies the certificates both produced.
+        runSideBySide([CoreProcessor(), CertManagerProcessor()], on: builder)
+        Timings.mark("Core and CertManager processors")
+        SecretReflectionProcessor().run(builder)
+        Timings.mark("SecretReflectionProcessor")
+        runSideBySide([IngressProcessor(), TraefikProcessor(), ContourProcessor(), GatewayAPIProcessor()], on: builder)
         Timings.mark("route processors")
         let g = builder.finish()
         Timings.mark("finish (coverage)")
         return g
+    }
+
+    /// Runs processors in parallel, each on a child builder, and merges their output in the given order
+    /// (so the result does not depend on scheduling).
+    static func runSideBySide(_ processors: [GraphProcessor], on builder: GraphBuilder) {
+        let children = processors.map { _ in builder.child() }
+        nonisolated(unsafe) let work = Array(zip(processors, children))
+        DispatchQueue.concurrentPerform(iterations: work.count) { i in work[i].0.run(work[i].1) }
+        for c in children { builder.absorb(c) }
     }
 }

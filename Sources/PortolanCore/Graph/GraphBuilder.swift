@@ -53,6 +53,11 @@ public final class GraphBuilder {
     private var inheritedCertificates = 0
 
     func absorb(_ c: GraphBuilder) {
+        // Services and secret sources the child added (it started from copies of ours).
+        if c.services.count != services.count {
+            if services.isEmpty { services = c.services } else { services.merge(c.services) { mine, _ in mine } }
+        }
+        if c.externalSecrets.count != externalSecrets.count { externalSecrets.merge(c.externalSecrets) { mine, _ in mine } }
         routes += c.routes
         certificates += c.certificates[c.inheritedCertificates...]
         findings += c.findings

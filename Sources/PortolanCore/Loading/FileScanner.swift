@@ -22,6 +22,8 @@ struct FileScanner {
     var maxFileSize: Int
 
     private(set) var files: [InputFile] = []
+    /// Called with each file as soon as it is found (the loader starts reading while the walk goes on).
+    var sink: ((InputFile) -> Void)? = nil
     private(set) var problems: [Problem] = []
     /// Input paths that could not be read at all, with the reason.
     private(set) var unreadable: [(path: String, reason: String)] = []
@@ -47,7 +49,7 @@ struct FileScanner {
         var sawStdin = false
         for p in paths {
             if p == "-" {
-                if !sawStdin { files.append(InputFile(display: "<stdin>", origin: .stdin, size: 0)) }
+                if !sawStdin { emit(InputFile(display: "<stdin>", origin: .stdin, size: 0)) }
                 sawStdin = true
                 continue
             }
@@ -83,12 +85,17 @@ struct FileScanner {
                         continue
                     }
                 }
-                files.append(InputFile(display: trimmedDisplay(p), origin: .path(p), size: Int(st.st_size)))
+                emit(InputFile(display: trimmedDisplay(p), origin: .path(p), size: Int(st.st_size)))
             } else {
                 unreadable.append((p, "not a regular file or directory"))
                 problems.append(Problem(file: p, line: 0, column: 0, message: "not a regular file or directory; skipped"))
             }
         }
+    }
+
+    private mutating func emit(_ f: InputFile) {
+        files.append(f)
+        sink?(f)
     }
 
     private func trimmedDisplay(_ p: String) -> String {
@@ -143,7 +150,7 @@ struct FileScanner {
                 let id = FileID(dev: dirDev, ino: ino)
                 if seenFiles.contains(id) { continue }
                 seenFiles.insert(id)
-                files.append(InputFile(display: shown, origin: .path(path), size: -1))
+                emit(InputFile(display: shown, origin: .path(path), size: -1))
                 continue
             }
             if type == UInt8(DT_DIR) {
@@ -186,7 +193,7 @@ struct FileScanner {
                 guard Self.wanted(name) else { continue }
                 if seenFiles.contains(id) { continue }
                 seenFiles.insert(id)
-                files.append(InputFile(display: shown, origin: .path(path), size: Int(st.st_size)))
+                emit(InputFile(display: shown, origin: .path(path), size: Int(st.st_size)))
             default:
                 if Self.wanted(name) {
                     problems.append(Problem(file: shown, line: 0, column: 0,

@@ -48,33 +48,27 @@ public enum Loader {
     public static func load(_ options: LoadOptions, progress: (@Sendable (Int, Int) -> Void)? = nil) -> LoadedInputs {
         var scanner = FileScanner(followSymlinks: options.followSymlinks, maxFileSize: options.maxFileSize)
         Timings.mark("start")
+        // Files are read while the walk goes on: the scanner hands each one to a queue that the
+        // workers drain; the outcomes are put in path order afterwards, so scheduling never shows.
+        let queue = WorkQueue()
+        let workers = max(1, options.workers)
+        let group = DispatchGroup()
+        for _ in 1..<workers {
+            DispatchQueue.global().async(group: group) { queue.drain(options: options, progress: progress) }
+        }
+        scanner.sink = { f in
+            if let kept = admitted(f, options: options) { queue.push(kept) }
+        }
         scanner.scan(options.paths)
+        queue.close()
         Timings.mark("scan")
-        var inputs = scanner.files
-        if let base = options.displayRelativeTo {
-            let prefix = base.hasSuffix("/") ? base : base + "/"
-            for i in inputs.indices where inputs[i].display.hasPrefix(prefix) {
-                inputs[i].display.removeFirst(prefix.count)
-            }
+        queue.drain(options: options, progress: progress)
+        group.wait()
+        var outcomes = queue.outcomes
+        outcomes.sort { a, b in
+            if a.input.isStdin != b.input.isStdin { return b.input.isStdin }
+            return a.input.display.utf8.lexicographicallyPrecedes(b.input.display.utf8)
         }
-        if !options.ignore.isEmpty {
-            let root = options.ignoreRoot
-            inputs = inputs.filter { f in
-                guard !f.isStdin else { return true }
-                var rel = f.display
-                if root != "." && !root.isEmpty {
-                    let prefix = root.hasSuffix("/") ? root : root + "/"
-                    guard rel.hasPrefix(prefix) else { return true }
-                    rel.removeFirst(prefix.count)
-                }
-                return !options.ignore.contains { Glob.matches($0, rel) }
-            }
-        }
-        inputs.sort { a, b in
-            if a.isStdin != b.isStdin { return b.isStdin }
-            return a.display.utf8.lexicographicallyPrecedes(b.display.utf8)
-        }
-        let outcomes = parseAll(inputs, options: options, progress: progress)
         Timings.mark("parse")
 
         var resources: [Resource] = []
@@ -85,8 +79,8 @@ public enum Loader {
         }
         var files: [LoadedFile] = []
         var documents = 0, notK8s = 0
-        resources.reserveCapacity(outcomes.reduce(0) { $0 + $1.resources.count })
-        for o in outcomes {
+        resources.reserveCapacity(outcomes.reduce(0) { $0 + $1.outcome.resources.count })
+        for (_, o) in outcomes {
             resources.append(contentsOf: o.resources)
             problems.append(contentsOf: o.problems)
             documents += o.documents
@@ -101,6 +95,78 @@ public enum Loader {
                             documents: documents, notKubernetes: notK8s, unreadablePaths: scanner.unreadable)
     }
 
+    /// The file as the user will see it, or nil when `.portolan.yaml` ignores it.
+    static func admitted(_ file: InputFile, options: LoadOptions) -> InputFile? {
+        var f = file
+        if let base = options.displayRelativeTo {
+            let prefix = base.hasSuffix("/") ? base : base + "/"
+            if f.display.hasPrefix(prefix) { f.display.removeFirst(prefix.count) }
+        }
+        guard !options.ignore.isEmpty, !f.isStdin else { return f }
+        var rel = f.display
+        let root = options.ignoreRoot
+        if root != "." && !root.isEmpty {
+            let prefix = root.hasSuffix("/") ? root : root + "/"
+            guard rel.hasPrefix(prefix) else { return f }
+            rel.removeFirst(prefix.count)
+        }
+        return options.ignore.contains { Glob.matches($0, rel) } ? nil : f
+    }
+
+    /// Files waiting to be read, and the outcomes of those read. Workers block while the queue is
+    /// empty but still open.
+    final class WorkQueue: @unchecked Sendable {
+        private let cond = NSCondition()
+        private var pending: [InputFile] = []
+        private var head = 0
+        private var closed = false
+        private var found = 0
+        private var done = 0
+        private(set) var outcomes: [(input: InputFile, outcome: FileOutcome)] = []
+
+        func push(_ f: InputFile) {
+            cond.lock()
+            pending.append(f)
+            found += 1
+            cond.signal()
+            cond.unlock()
+        }
+
+        func close() {
+            cond.lock()
+            closed = true
+            cond.broadcast()
+            cond.unlock()
+        }
+
+        private func take() -> InputFile? {
+            cond.lock()
+            defer { cond.unlock() }
+            while head == pending.count && !closed { cond.wait() }
+            guard head < pending.count else { return nil }
+            let f = pending[head]
+            head += 1
+            return f
+        }
+
+        func drain(options: LoadOptions, progress: (@Sendable (Int, Int) -> Void)?) {
+            var mine: [(InputFile, FileOutcome)] = []
+            while let f = take() {
+                mine.append((f, loadFile(f, options: options)))
+                if let progress {
+                    cond.lock()
+                    done += 1
+                    let (d, n, last) = (done, found, closed && done == found)
+                    cond.unlock()
+                    if d % 64 == 0 || last { progress(d, n) }
+                }
+            }
+            cond.lock()
+            outcomes.append(contentsOf: mine)
+            cond.unlock()
+        }
+    }
+
     struct FileOutcome: Sendable {
         var path: String
         var read = false
@@ -110,34 +176,6 @@ public enum Loader {
         var resources: [Resource] = []
         var problems: [Problem] = []
         var retainedText: String? = nil
-    }
-
-    final class Results: @unchecked Sendable {
-        var slots: [FileOutcome?]
-        init(_ n: Int) { slots = Array(repeating: nil, count: n) }
-    }
-
-    static func parseAll(_ inputs: [InputFile], options: LoadOptions,
-                         progress: (@Sendable (Int, Int) -> Void)?) -> [FileOutcome] {
-        let n = inputs.count
-        guard n > 0 else { return [] }
-        let results = Results(n)
-        let next = Atomic<Int>(0)
-        let done = Atomic<Int>(0)
-        let workers = max(1, min(options.workers, n))
-        results.slots.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let i = next.add(1, ordering: .relaxed).oldValue
-                    if i >= n { break }
-                    slots[i] = loadFile(inputs[i], options: options)
-                    let d = done.add(1, ordering: .relaxed).newValue
-                    if let progress, d % 64 == 0 || d == n { progress(d, n) }
-                }
-            }
-        }
-        return results.slots.map { $0! }
     }
 
     static func loadFile(_ input: InputFile, options: LoadOptions) -> FileOutcome {

@@ -4,12 +4,24 @@ import Foundation
 public enum Timings {
     public static let enabled = ProcessInfo.processInfo.environment["PORTOLAN_TIMINGS"] != nil
     nonisolated(unsafe) static var last = Date()
+    nonisolated(unsafe) static var lastCPU = cpuSeconds()
 
+    /// User + system CPU time of the whole process so far.
+    static func cpuSeconds() -> Double {
+        var ru = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &ru)
+        return Double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + Double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Prints the wall and CPU time since the previous mark.
     public static func mark(_ phase: String) {
         guard enabled else { return }
         let now = Date()
-        FileHandle.standardError.write(Data(String(format: "%-28@ %7.1f ms\n", phase as NSString, now.timeIntervalSince(last) * 1000).utf8))
+        let cpu = cpuSeconds()
+        FileHandle.standardError.write(Data(String(format: "%-34@ %7.1f ms wall %7.1f ms cpu\n", phase as NSString,
+                                                   now.timeIntervalSince(last) * 1000, (cpu - lastCPU) * 1000).utf8))
         last = now
+        lastCPU = cpu
     }
 }
 
