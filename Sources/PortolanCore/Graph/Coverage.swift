@@ -83,13 +83,18 @@ struct NameIndex {
         }
     }
 
-    /// Certificates whose names cover `host`.
+    /// Certificates whose names cover `host`, each once, in certificate order (the stores are filled
+    /// from dictionaries, whose order changes from run to run).
     func covering(_ host: String) -> [Int] {
         let h = HostNames.normalize(host)
         var out = exact[h] ?? []
         if !h.hasPrefix("*"), let dot = h.firstIndex(of: "."), dot != h.startIndex {
             out += wildcard[String(h[h.index(after: dot)...])] ?? []
         }
-        return out
+        if out.count < 2 { return out }
+        out.sort()
+        var unique: [Int] = []
+        for i in out where unique.last != i { unique.append(i) }
+        return unique
     }
 }

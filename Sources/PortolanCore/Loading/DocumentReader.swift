@@ -2,6 +2,9 @@ import Foundation
 
 /// Turns the bytes of one file into resources and problems.
 enum DocumentReader {
+    /// PORTOLAN_NO_SKIM=1 sends every document through libyaml (to compare; see Skimmer).
+    static let skimming = ProcessInfo.processInfo.environment["PORTOLAN_NO_SKIM"] == nil
+
     static func read(_ bytes: [UInt8], into out: inout Loader.FileOutcome, options: LoadOptions) {
         let file = out.path
         if let nul = firstNUL(bytes) {
@@ -10,7 +13,7 @@ enum DocumentReader {
             return
         }
         let helmMark = helmDirective(bytes)
-        let parsed = YAMLParser.parse(bytes, limits: options.yaml, keepDocument: Kinds.documentNeedsBody)
+        let parsed = YAMLParser.parse(bytes, limits: options.yaml, keepDocument: Kinds.documentNeedsBody, skim: skimming)
 
         if let helm = helmMark {
             // A template: its documents are not what the cluster will see.

@@ -50,30 +50,121 @@ public enum YAMLParser {
     /// than apiVersion, kind and metadata are consumed without building nodes (aliases are still
     /// counted against the budget).
     public static func parse(_ data: [UInt8], limits: YAMLLimits = YAMLLimits(),
-                             keepDocument: ((String, String) -> Bool)? = nil) -> YAMLFile {
+                             keepDocument: ((String, String) -> Bool)? = nil, skim: Bool = true) -> YAMLFile {
         let builder = TreeBuilder(limits: limits)
         builder.keepDocument = keepDocument
         data.withUnsafeBufferPointer { buf in
-            var offset = 0
-            var lineOffset = 0
-            var docIndex = 0
-            // Parse; after a syntax error, resume at the next document separator so one
-            // broken document never hides the ones after it.
-            while true {
-                let slice = UnsafeBufferPointer(rebasing: buf[offset...])
-                let outcome = builder.run(slice, lineOffset: lineOffset, firstDocument: docIndex)
-                docIndex = outcome.nextDocument
-                guard let errorLine = outcome.errorLine else { break }
-                // Resume at the first separator after the start of the broken document.
-                let after = min(errorLine, outcome.brokenDocumentLine ?? errorLine) - lineOffset
-                guard let next = nextDocumentStart(buf, from: offset, afterLine: max(1, after)) else { break }
-                lineOffset += next.lines
-                offset = next.offset
-                if builder.documents.count >= limits.maxDocuments { break }
+            // Documents whose bodies are not needed are skimmed without libyaml when they are simple
+            // enough (see Skimmer); runs of the others go to libyaml as before.
+            if let keep = keepDocument, skim, let segments = documentSegments(buf), segments.count <= limits.maxDocuments,
+               !segments.isEmpty {
+                var docIndex = 0
+                var runStart: Int? = nil
+                func flush(_ upTo: Int) {
+                    guard let a = runStart else { return }
+                    runStart = nil
+                    let lo = segments[a].start, hi = upTo < segments.count ? segments[upTo].start : buf.count
+                    let issuesBefore = builder.issues.count
+                    docIndex = parseRange(UnsafeBufferPointer(rebasing: buf[lo..<hi]), lineOffset: segments[a].line - 1,
+                                          firstDocument: docIndex, builder: builder, limits: limits)
+                    // The run stops where a `---` follows: a quoted scalar left open there is reported as
+                    // libyaml reports it when it reads on into the separator.
+                    if hi < buf.count {
+                        for k in issuesBefore..<builder.issues.count
+                        where builder.issues[k].message == "while scanning a quoted scalar: found unexpected end of stream" {
+                            builder.issues[k].message = "while scanning a quoted scalar: found unexpected document indicator"
+                        }
+                    }
+                }
+                for (i, seg) in segments.enumerated() {
+                    let hi = i + 1 < segments.count ? segments[i + 1].start : buf.count
+                    if seg.bodyStart >= 0, let doc = Skimmer.skim(buf, start: seg.bodyStart, end: hi, firstLine: seg.bodyLine, wanted: keep) {
+                        flush(i)
+                        builder.addSkimmed(doc, skimmer: Skimmer(buf, end: hi), index: docIndex, line: seg.docLine)
+                        docIndex += 1
+                    } else if runStart == nil {
+                        runStart = i
+                    }
+                }
+                flush(segments.count)
+                return
             }
+            _ = parseRange(buf, lineOffset: 0, firstDocument: 0, builder: builder, limits: limits)
         }
         builder.tree.compact()
         return YAMLFile(tree: builder.tree, documents: builder.documents, issues: builder.issues)
+    }
+
+    /// Parses `buf` with libyaml; after a syntax error, resumes at the next document separator so one
+    /// broken document never hides the ones after it. Returns the index the next document gets.
+    static func parseRange(_ buf: UnsafeBufferPointer<UInt8>, lineOffset base: Int, firstDocument: Int,
+                           builder: TreeBuilder, limits: YAMLLimits) -> Int {
+        var offset = 0
+        var lineOffset = base
+        var docIndex = firstDocument
+        while true {
+            let slice = UnsafeBufferPointer(rebasing: buf[offset...])
+            let outcome = builder.run(slice, lineOffset: lineOffset, firstDocument: docIndex)
+            docIndex = outcome.nextDocument
+            guard let errorLine = outcome.errorLine else { break }
+            // Resume at the first separator after the start of the broken document.
+            let after = min(errorLine, outcome.brokenDocumentLine ?? errorLine) - lineOffset
+            guard let next = nextDocumentStart(buf, from: offset, afterLine: max(1, after)) else { break }
+            lineOffset += next.lines
+            offset = next.offset
+            if builder.documents.count >= limits.maxDocuments { break }
+        }
+        return docIndex
+    }
+
+    /// One document of a file as the separators cut it: where it starts (its `---` line, or the file
+    /// start), and where its body starts (the line after a bare `---`; nil when the `---` line holds more).
+    struct Segment {
+        var start: Int
+        var line: Int
+        /// Where libyaml says the document starts: its `---` line, or its first content line.
+        var docLine: Int
+        var bodyStart: Int
+        var bodyLine: Int
+    }
+
+    /// Cuts a file at its `---` lines. Nil when the file has directives (`%`) or document end
+    /// markers (`...`), which this cut does not model: libyaml then reads the file whole.
+    /// A leading part with no content (comments) is not a document, as for libyaml; it joins the next run.
+    static func documentSegments(_ buf: UnsafeBufferPointer<UInt8>) -> [Segment]? {
+        var out: [Segment] = []
+        let n = buf.count
+        var i = 0
+        var line = 1
+        var leadingHasContent = false
+        while i < n {
+            var eol = i
+            while eol < n && buf[eol] != 10 { eol += 1 }
+            let c = buf[i]
+            if c == 37 { return nil }                                   // %YAML, %TAG
+            if eol - i >= 3 && (c == 45 || c == 46) && buf[i + 1] == c && buf[i + 2] == c
+                && (eol - i == 3 || buf[i + 3] == 32 || buf[i + 3] == 9 || buf[i + 3] == 13) {
+                if c == 46 { return nil }                               // `...`
+                // The rest of the `---` line must be empty or a comment for the body to be skimmed.
+                var j = i + 3
+                while j < eol && buf[j] == 32 { j += 1 }
+                let bare = j == eol || (buf[j] == 35 && j > i + 3)
+                out.append(Segment(start: i, line: line, docLine: line, bodyStart: bare ? eol + 1 : -1, bodyLine: line + 1))
+            } else if out.isEmpty && !leadingHasContent {
+                var j = i
+                while j < eol && buf[j] == 32 { j += 1 }
+                if j < eol && buf[j] != 35 {
+                    leadingHasContent = true
+                    out.append(Segment(start: 0, line: 1, docLine: line, bodyStart: 0, bodyLine: 1))
+                }
+            }
+            i = eol + 1
+            line += 1
+        }
+        if out.isEmpty { return [] }
+        // A leading comment-only part before the first `---` is read with it (libyaml makes no document of it).
+        if out[0].start != 0 { out[0].start = 0; out[0].line = 1 }
+        return out
     }
 
     /// Finds the first line after `afterLine` (1-based, relative to `from`) that starts a new document
@@ -343,6 +434,44 @@ final class TreeBuilder {
                 continue
             }
         }
+    }
+
+    /// Adds a skimmed document: its kept entries as nodes with their real positions.
+    func addSkimmed(_ doc: Skimmer.Document, skimmer: Skimmer, index: Int, line: Int) {
+        func scalar(_ s: Skimmer.Scalar) -> UInt32 {
+            let start = UInt32(truncatingIfNeeded: tree.bytes.count)
+            let text = skimmer.bytes(s)
+            tree.bytes.append(contentsOf: text)
+            let idx = UInt32(tree.raw.count)
+            tree.raw.append(.init(kind: NodeKind.scalar.rawValue, flags: s.style == .plain ? 0 : ScalarStyle.quoted.rawValue,
+                                  line: UInt32(s.line), column: UInt32(s.column), start: start, count: UInt32(text.count)))
+            return idx
+        }
+        func null(_ line: Int, _ column: Int) -> UInt32 {
+            let idx = UInt32(tree.raw.count)
+            tree.raw.append(.init(kind: NodeKind.scalar.rawValue, flags: 0, line: UInt32(line), column: UInt32(column),
+                                  start: UInt32(truncatingIfNeeded: tree.bytes.count), count: 0))
+            return idx
+        }
+        func mapping(_ line: Int, _ column: Int, _ entries: [Skimmer.Entry]) -> UInt32 {
+            var kids: [UInt32] = []
+            for e in entries {
+                let k = e.key
+                kids.append(scalar(k))
+                switch e.value {
+                case .scalar(let s): kids.append(scalar(s))
+                case .mapping(let l, let c, let e): kids.append(mapping(l, c, e))
+                case .dropped: kids.append(null(k.line, k.column + k.count + 1))
+                }
+            }
+            let idx = UInt32(tree.raw.count)
+            tree.raw.append(.init(kind: NodeKind.mapping.rawValue, flags: 0, line: UInt32(line), column: UInt32(column),
+                                  start: UInt32(tree.children.count), count: UInt32(kids.count)))
+            tree.children.append(contentsOf: kids)
+            return idx
+        }
+        let root = mapping(doc.line, doc.column, doc.entries)
+        documents.append(YAMLDocument(root: tree.node(Int(root)), index: index, line: line))
     }
 
     @inline(__always)
