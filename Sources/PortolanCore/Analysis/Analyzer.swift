@@ -29,19 +29,55 @@ public enum Analyzer {
     public static func analyze(_ graph: RouteGraph, now: Double, config: PortolanConfig) -> [Finding] {
         var ctx = RuleContext(graph: graph, now: now, expiryWarningDays: config.expiryWarningDays)
         var all = graph.processorFindings + Rules.all(&ctx)
-        all = all.filter { !config.disabledRules.contains($0.rule) }
+        if !config.disabledRules.isEmpty { all = all.filter { !config.disabledRules.contains($0.rule) } }
         for i in all.indices {
             if let s = config.severities[all[i].rule] { all[i].severity = s }
-            all[i].hosts = Array(Set(all[i].hosts)).sorted()
-            all[i].resources = Array(Set(all[i].resources)).sorted()
+            all[i].hosts = sortedUnique(all[i].hosts)
+            all[i].resources = sortedUnique(all[i].resources)
             all[i].message = TextSafety.visible(all[i].message)
         }
+        Timings.mark("analysis: normalise \(all.count) findings")
         let ignores = suppressions(graph.store)
         if !ignores.isEmpty {
             all = all.filter { f in !f.resources.contains { ignores[$0]?.contains(f.rule) == true } }
         }
-        var seen = Set<Finding>()
-        return all.sorted(by: Finding.ordered).filter { seen.insert($0).inserted }
+        Timings.mark("analysis: suppressions")
+        // Sort positions, not the findings themselves (large values), files compared once as ranks.
+        let files = all.map { $0.source?.file ?? "" }
+        let distinct = Array(Set(files)).sorted()
+        var rankOf: [String: Int] = [:]
+        rankOf.reserveCapacity(distinct.count)
+        for (i, f) in distinct.enumerated() { rankOf[f] = i }
+        let rank = files.map { rankOf[$0]! }
+        let order = all.indices.sorted { i, j in
+            if rank[i] != rank[j] { return rank[i] < rank[j] }
+            return all.withUnsafeBufferPointer { Finding.ordered($0[i], $0[j]) }
+        }
+        Timings.mark("analysis: sort")
+        // Drop repeats: equal findings have the same position, so after sorting they fall in the same
+        // run of findings at one file and line (a few at most), and comparing within the run is enough.
+        var out: [Finding] = []
+        out.reserveCapacity(all.count)
+        var run: [Int] = []
+        var runKey = (-1, 0)
+        for i in order {
+            let key = (rank[i], all[i].source?.line ?? 0)
+            if key != runKey { run.removeAll(keepingCapacity: true); runKey = key }
+            if run.contains(where: { all[$0] == all[i] }) { continue }
+            run.append(i)
+            out.append(all[i])
+        }
+        return out
+    }
+
+    /// The values sorted, each once (most lists have one element: no set is built for them).
+    static func sortedUnique<T: Comparable & Hashable>(_ v: [T]) -> [T] {
+        if v.count < 2 { return v }
+        var sorted = v.sorted()
+        var w = 1
+        for i in 1..<sorted.count where sorted[i] != sorted[w - 1] { sorted[w] = sorted[i]; w += 1 }
+        sorted.removeLast(sorted.count - w)
+        return sorted
     }
 
     /// `portolan.dev/ignore: "rule-id,rule-id: optional reason"` on any object.

@@ -19,11 +19,23 @@ struct RuleContext {
         self.store = graph.store
         self.now = now
         self.expiryWarningDays = expiryWarningDays
-        var hosts: [ObjectRef: Set<String>] = [:]
-        for r in graph.routes { hosts[r.resource, default: []].formUnion(r.hosts) }
-        hostsByResource = hosts.mapValues { $0.sorted() }
-        var bySecret: [NamespacedName: [CertificateInfo]] = [:]
-        for c in graph.certificates { if let s = c.secret { bySecret[s, default: []].append(c) } }
+        // The two indexes are independent: build them side by side.
+        nonisolated(unsafe) var hosts: [ObjectRef: [String]] = [:]
+        nonisolated(unsafe) var bySecret: [NamespacedName: [CertificateInfo]] = [:]
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                var h: [ObjectRef: [String]] = [:]
+                h.reserveCapacity(graph.routes.count)
+                for r in graph.routes { h[r.resource, default: []].append(contentsOf: r.hosts) }
+                for (k, v) in h where v.count > 1 { h[k] = Analyzer.sortedUnique(v) }
+                hosts = h
+            } else {
+                var b: [NamespacedName: [CertificateInfo]] = [:]
+                for c in graph.certificates { if let s = c.secret { b[s, default: []].append(c) } }
+                bySecret = b
+            }
+        }
+        hostsByResource = hosts
         certsBySecret = bySecret
     }
 
@@ -44,21 +56,31 @@ enum Rules {
     /// Runs every rule. The first one records which objects carry ignored cert-manager annotations
     /// (others read that); the rest are independent and run in parallel, in a fixed output order.
     static func all(_ ctx: inout RuleContext) -> [Finding] {
-        let first = certManagerAnnotationIgnored(&ctx)
+        // The rules run in parallel; their findings come out in the order of `order`. One task records
+        // which objects carry ignored cert-manager annotations and then runs tls-secret-missing, the
+        // one rule that reads that record.
         let frozen = ctx
-        let rules: [@Sendable (RuleContext) -> [Finding]] = [
-            tlsHostUncovered, tlsSecretMissing, hostProviderConflict, hostRouteConflict, backendIssues, deprecatedAPI,
+        let single: [@Sendable (RuleContext) -> [Finding]] = [
+            tlsHostUncovered, hostProviderConflict, hostRouteConflict, backendIssues, deprecatedAPI,
             ingressClassAmbiguous, annotationControllerMismatch, tlsHostsMismatch, certificateUnissuable, certificateExpiry,
             certificateUnused, traefikACME, plaintextOnly, routingKindUnsupported,
         ]
-        let results = ParallelSlots<[Finding]>(rules.count)
-        DispatchQueue.concurrentPerform(iterations: rules.count) { i in
+        let tasks: [@Sendable (RuleContext) -> [[Finding]]] = [{ c in
+            var own = c
+            let ignored = certManagerAnnotationIgnored(&own)
+            return [ignored, tlsSecretMissing(own)]
+        }] + single.map { rule in { c in [rule(c)] } }
+        let results = ParallelSlots<[[Finding]]>(tasks.count)
+        DispatchQueue.concurrentPerform(iterations: tasks.count) { i in
             let start = Timings.enabled ? Date() : nil
-            results.set(i, rules[i](frozen))
-            if let start { FileHandle.standardError.write(Data("  rule \(i): \(Int(Date().timeIntervalSince(start) * 1000)) ms\n".utf8)) }
+            results.set(i, tasks[i](frozen))
+            if let start { FileHandle.standardError.write(Data("  rule task \(i): \(Int(Date().timeIntervalSince(start) * 1000)) ms\n".utf8)) }
         }
         Timings.mark("rules")
-        return first + results.values.flatMap { $0 ?? [] }
+        let first = results.values[0]!
+        let others = results.values.dropFirst().map { $0![0] }
+        // cert-manager-annotation-ignored, tls-host-uncovered, tls-secret-missing, then the rest.
+        return first[0] + others[0] + first[1] + others.dropFirst().flatMap { $0 }
     }
 
     // MARK: cert-manager-annotation-ignored
@@ -69,6 +91,13 @@ enum Rules {
         var out: [Finding] = []
         for r in ctx.store.resources {
             guard let ann = r.node?["metadata", "annotations"], ann.isMapping else { continue }
+            // Most objects carry no cert-manager annotation: look at the key bytes before making strings.
+            guard ann.pairs.contains(where: { p in
+                p.key.withBytes { b in
+                    b.starts(with: "cert-manager.io/".utf8) || b.starts(with: "acme.cert-manager.io/".utf8)
+                        || b.starts(with: "certmanager.k8s.io/".utf8) || b.elementsEqual("kubernetes.io/tls-acme".utf8)
+                }
+            }) else { continue }
             let keys = ann.pairs.compactMap { $0.key.scalarText }
             let isTraefikRoute = traefikGroups.contains(r.group) && r.kind.hasPrefix("IngressRoute")
             let isContour = (r.group == "projectcontour.io" && r.kind == "HTTPProxy") || (r.group == "contour.heptio.com" && r.kind == "IngressRoute")
@@ -181,6 +210,17 @@ enum Rules {
     static func hostProviderConflict(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
         for h in ctx.graph.hosts where h.name != "*" && !h.isUnresolved {
+            // Most hosts have one controller: find out without building anything.
+            var only: String? = nil
+            var several = false
+            for id in h.routes {
+                guard let i = ctx.graph.routeIndex[id] else { continue }
+                for c in ctx.graph.routes[i].controllers where c != "unknown" {
+                    if only == nil { only = c } else if only != c { several = true }
+                }
+                if several { break }
+            }
+            guard several else { continue }
             let routes = h.routes.compactMap { ctx.graph.route($0) }
             var byController: [String: [Route]] = [:]
             for r in routes { for c in r.controllers where c != "unknown" { byController[c, default: []].append(r) } }
@@ -370,6 +410,8 @@ enum Rules {
                     component: "gateway-api", deprecatedIn: "1.5", removedIn: "1.5", replacement: "gateway.networking.k8s.io/v1 ListenerSet"),
     ]
 
+    static let deprecatedGroups = Set(deprecations.map(\.group))
+
     static func deprecatedAPI(_ ctx: RuleContext) -> [Finding] {
         let p = ctx.graph.profile
         func target(_ component: String) -> (String, String) {
@@ -382,7 +424,7 @@ enum Rules {
             }
         }
         var out: [Finding] = []
-        for r in ctx.store.resources {
+        for r in ctx.store.resources where deprecatedGroups.contains(r.group) {
             guard let d = deprecations.first(where: { d in
                 d.group == r.group && (d.versions.isEmpty || d.versions.contains(r.version)) && (d.kinds.isEmpty || d.kinds.contains(r.kind))
             }) else { continue }
@@ -687,9 +729,11 @@ enum Rules {
         ("configuration.konghq.com", ["TCPIngress", "UDPIngress", "KongIngress"], "Kong", []),
     ]
 
+    static let unsupportedGroups = Set(unsupportedKinds.map(\.group))
+
     static func routingKindUnsupported(_ ctx: RuleContext) -> [Finding] {
         var groups: [String: (entry: Int, kind: String, resources: [Resource])] = [:]
-        for r in ctx.store.resources {
+        for r in ctx.store.resources where unsupportedGroups.contains(r.group) {
             guard let i = unsupportedKinds.firstIndex(where: { $0.group == r.group && $0.kinds.contains(r.kind) }) else { continue }
             groups["\(r.kind).\(r.group)", default: (i, r.kind, [])].resources.append(r)
         }

@@ -3,7 +3,16 @@ public enum KustomizeFiles {
     public static let names: Set<String> = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
 
     public static func isKustomization(_ path: String) -> Bool {
-        names.contains(Paths.basename(path))
+        // Asked for every file: every name ends in "ization" plus ".yaml", ".yml" or nothing, which
+        // the bytes tell without building the base name.
+        var p = path
+        let plausible = p.withUTF8 { u -> Bool in
+            var n = u.count
+            if n >= 5 && u[n - 5] == 46 && u[n - 4] == 121 && u[n - 3] == 97 && u[n - 2] == 109 && u[n - 1] == 108 { n -= 5 }       // .yaml
+            else if n >= 4 && u[n - 4] == 46 && u[n - 3] == 121 && u[n - 2] == 109 && u[n - 1] == 108 { n -= 4 }                 // .yml
+            return n >= 7 && u[n - 7] == 105 && u[n - 6] == 122 && u[n - 5] == 97 && u[n - 4] == 116 && u[n - 3] == 105 && u[n - 2] == 111 && u[n - 1] == 110   // ization
+        }
+        return plausible && names.contains(Paths.basename(path))
     }
 }
 

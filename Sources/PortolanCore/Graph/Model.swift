@@ -326,45 +326,220 @@ public enum CertificateOrigin: String, Sendable, CaseIterable, Hashable {
     case traefikACME = "traefik-acme"
 }
 
+final class CertificateStorage: @unchecked Sendable {
+    var id: String
+    var origin: CertificateOrigin
+    var namespace: String
+    var name: String
+    var secretName: String?
+    var dnsNames: [String]
+    var ipAddresses: [String] = []
+    var commonName: String? = nil
+    var notBefore: Double? = nil
+    var notAfter: Double? = nil
+    var issuer: String? = nil
+    var issuerKind: String? = nil
+    var issuerName: String? = nil
+    var issuerGroup: String? = nil
+    var source: SourceLocation
+    var resource: ObjectRef
+    var secretType: String? = nil
+    var reflectedFrom: String? = nil
+    var environment: String? = nil
+    init(id: String, origin: CertificateOrigin, namespace: String, name: String, secretName: String?, dnsNames: [String], source: SourceLocation, resource: ObjectRef) {
+        self.id = id
+        self.origin = origin
+        self.namespace = namespace
+        self.name = name
+        self.secretName = secretName
+        self.dnsNames = dnsNames
+        self.source = source
+        self.resource = resource
+    }
+    func copy() -> CertificateStorage {
+        let c = CertificateStorage(id: id, origin: origin, namespace: namespace, name: name, secretName: secretName, dnsNames: dnsNames, source: source, resource: resource)
+        c.ipAddresses = ipAddresses
+        c.commonName = commonName
+        c.notBefore = notBefore
+        c.notAfter = notAfter
+        c.issuer = issuer
+        c.issuerKind = issuerKind
+        c.issuerName = issuerName
+        c.issuerGroup = issuerGroup
+        c.secretType = secretType
+        c.reflectedFrom = reflectedFrom
+        c.environment = environment
+        return c
+    }
+}
+
 /// A certificate that can be presented: declared (cert-manager), implied (shims, Traefik ACME) or parsed (Secret PEM).
+/// A value type backed by one copy-on-write storage object (like `Route`): copies cost one reference count.
 public struct CertificateInfo: Sendable, Hashable {
-    public var id: String
-    public var origin: CertificateOrigin
-    public var namespace: String
-    public var name: String
+    private var box: CertificateStorage
+
+    private mutating func unique() -> CertificateStorage {
+        if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+        return box
+    }
+
+    public var id: String {
+        get { box.id }
+        set { unique().id = newValue }
+        _modify { let b = unique(); yield &b.id }
+    }
+    public var origin: CertificateOrigin {
+        get { box.origin }
+        set { unique().origin = newValue }
+        _modify { let b = unique(); yield &b.origin }
+    }
+    public var namespace: String {
+        get { box.namespace }
+        set { unique().namespace = newValue }
+        _modify { let b = unique(); yield &b.namespace }
+    }
+    public var name: String {
+        get { box.name }
+        set { unique().name = newValue }
+        _modify { let b = unique(); yield &b.name }
+    }
     /// The Secret it is stored in (nil for Traefik ACME).
-    public var secretName: String?
+    public var secretName: String? {
+        get { box.secretName }
+        set { unique().secretName = newValue }
+        _modify { let b = unique(); yield &b.secretName }
+    }
     /// Names clients accept (never the CN).
-    public var dnsNames: [String]
-    public var ipAddresses: [String]
-    public var commonName: String?
-    public var notBefore: Double?
-    public var notAfter: Double?
+    public var dnsNames: [String] {
+        get { box.dnsNames }
+        set { unique().dnsNames = newValue }
+        _modify { let b = unique(); yield &b.dnsNames }
+    }
+    public var ipAddresses: [String] {
+        get { box.ipAddresses }
+        set { unique().ipAddresses = newValue }
+        _modify { let b = unique(); yield &b.ipAddresses }
+    }
+    public var commonName: String? {
+        get { box.commonName }
+        set { unique().commonName = newValue }
+        _modify { let b = unique(); yield &b.commonName }
+    }
+    public var notBefore: Double? {
+        get { box.notBefore }
+        set { unique().notBefore = newValue }
+        _modify { let b = unique(); yield &b.notBefore }
+    }
+    public var notAfter: Double? {
+        get { box.notAfter }
+        set { unique().notAfter = newValue }
+        _modify { let b = unique(); yield &b.notAfter }
+    }
     /// `ClusterIssuer/name`, `Issuer/name` (cert-manager), the PEM issuer DN, or `certResolver/name`.
-    public var issuer: String?
-    public var issuerKind: String?
-    public var issuerName: String?
-    public var issuerGroup: String?
-    public var source: SourceLocation
+    public var issuer: String? {
+        get { box.issuer }
+        set { unique().issuer = newValue }
+        _modify { let b = unique(); yield &b.issuer }
+    }
+    public var issuerKind: String? {
+        get { box.issuerKind }
+        set { unique().issuerKind = newValue }
+        _modify { let b = unique(); yield &b.issuerKind }
+    }
+    public var issuerName: String? {
+        get { box.issuerName }
+        set { unique().issuerName = newValue }
+        _modify { let b = unique(); yield &b.issuerName }
+    }
+    public var issuerGroup: String? {
+        get { box.issuerGroup }
+        set { unique().issuerGroup = newValue }
+        _modify { let b = unique(); yield &b.issuerGroup }
+    }
+    public var source: SourceLocation {
+        get { box.source }
+        set { unique().source = newValue }
+        _modify { let b = unique(); yield &b.source }
+    }
     /// The object that defines it (Certificate, Ingress, Gateway, Secret, IngressRoute).
-    public var resource: ObjectRef
+    public var resource: ObjectRef {
+        get { box.resource }
+        set { unique().resource = newValue }
+        _modify { let b = unique(); yield &b.resource }
+    }
     /// For Secrets: the Secret type (Contour and Gateway API need kubernetes.io/tls).
-    public var secretType: String?
+    public var secretType: String? {
+        get { box.secretType }
+        set { unique().secretType = newValue }
+        _modify { let b = unique(); yield &b.secretType }
+    }
     /// A copy made by a reflector or replicator: the id of the certificate it copies.
-    public var reflectedFrom: String? = nil
+    public var reflectedFrom: String? {
+        get { box.reflectedFrom }
+        set { unique().reflectedFrom = newValue }
+        _modify { let b = unique(); yield &b.reflectedFrom }
+    }
     /// The GitOps environment (only in a view that combines several).
-    public var environment: String? = nil
+    public var environment: String? {
+        get { box.environment }
+        set { unique().environment = newValue }
+        _modify { let b = unique(); yield &b.environment }
+    }
 
     public init(origin: CertificateOrigin, namespace: String, name: String, secretName: String?, dnsNames: [String],
                 source: SourceLocation, resource: ObjectRef) {
-        self.id = "\(origin.rawValue)/\(namespace)/\(name)"
-        self.origin = origin; self.namespace = namespace; self.name = name; self.secretName = secretName
-        self.dnsNames = dnsNames; self.ipAddresses = []; self.commonName = nil; self.notBefore = nil; self.notAfter = nil
-        self.issuer = nil; self.issuerKind = nil; self.issuerName = nil; self.issuerGroup = nil
-        self.source = source; self.resource = resource; self.secretType = nil
+        box = CertificateStorage(id: "\(origin.rawValue)/\(namespace)/\(name)", origin: origin, namespace: namespace, name: name,
+                                 secretName: secretName, dnsNames: dnsNames, source: source, resource: resource)
     }
 
-    public var secret: NamespacedName? { secretName.map { NamespacedName(namespace, $0) } }
+    public var secret: NamespacedName? { box.secretName.map { NamespacedName(box.namespace, $0) } }
+
+    public static func == (a: CertificateInfo, b: CertificateInfo) -> Bool {
+        if a.box === b.box { return true }
+        let x = a.box, y = b.box
+        return x.id == y.id
+            && x.origin == y.origin
+            && x.namespace == y.namespace
+            && x.name == y.name
+            && x.secretName == y.secretName
+            && x.dnsNames == y.dnsNames
+            && x.ipAddresses == y.ipAddresses
+            && x.commonName == y.commonName
+            && x.notBefore == y.notBefore
+            && x.notAfter == y.notAfter
+            && x.issuer == y.issuer
+            && x.issuerKind == y.issuerKind
+            && x.issuerName == y.issuerName
+            && x.issuerGroup == y.issuerGroup
+            && x.source == y.source
+            && x.resource == y.resource
+            && x.secretType == y.secretType
+            && x.reflectedFrom == y.reflectedFrom
+            && x.environment == y.environment
+    }
+
+    public func hash(into h: inout Hasher) {
+        let x = box
+        h.combine(x.id)
+        h.combine(x.origin)
+        h.combine(x.namespace)
+        h.combine(x.name)
+        h.combine(x.secretName)
+        h.combine(x.dnsNames)
+        h.combine(x.ipAddresses)
+        h.combine(x.commonName)
+        h.combine(x.notBefore)
+        h.combine(x.notAfter)
+        h.combine(x.issuer)
+        h.combine(x.issuerKind)
+        h.combine(x.issuerName)
+        h.combine(x.issuerGroup)
+        h.combine(x.source)
+        h.combine(x.resource)
+        h.combine(x.secretType)
+        h.combine(x.reflectedFrom)
+        h.combine(x.environment)
+    }
 }
 
 public struct ServicePort: Sendable, Hashable {

@@ -59,9 +59,21 @@ struct Skimmer {
         var indent: Int
         var isSeq: Bool
         var role: Role
-        /// Keys seen (byte ranges), for maps whose duplicates libyaml would report.
-        var keys: [Range<Int>] = []
+        /// Where this frame's keys start in `keys` (only maps whose duplicates libyaml would report keep keys).
+        var keyBase: Int
         var tracks: Bool { role == .root || role == .metadata || role == .annotations || role == .inMetadata }
+    }
+
+    /// Keys seen (byte ranges) by the open frames that track duplicates, innermost last.
+    private var keys: [Range<Int>] = []
+
+    private mutating func push(_ frames: inout [Frame], indent: Int, isSeq: Bool, role: Role) {
+        frames.append(Frame(indent: indent, isSeq: isSeq, role: role, keyBase: keys.count))
+    }
+
+    private mutating func pop(_ frames: inout [Frame]) {
+        let f = frames.removeLast()
+        if keys.count > f.keyBase { keys.removeSubrange(f.keyBase...) }
     }
 
     /// A key or dash whose value is a nested block that starts on a later line.
@@ -157,7 +169,7 @@ struct Skimmer {
             if (isDash && (p.isKey ? indent >= p.indent : indent > p.indent)) || (!isDash && indent > p.indent) {
                 // The nested block starts. Kept mappings (metadata, annotations) must be mappings.
                 if isDash && p.target != nil { throw Fail() }
-                frames.append(Frame(indent: indent, isSeq: isDash, role: p.role))
+                push(&frames, indent: indent, isSeq: isDash, role: p.role)
                 if !isDash { open(p.target, line: line, column: indent + 1) }
                 pending = nil
             } else if indent <= p.indent {
@@ -169,13 +181,14 @@ struct Skimmer {
         if frames.isEmpty {
             // The root: a block mapping at column 1.
             guard indent == 0, !isDash else { throw Fail() }
-            frames.append(Frame(indent: 0, isSeq: false, role: .root))
+            push(&frames, indent: 0, isSeq: false, role: .root)
         }
-        while let top = frames.last, top.indent > indent { frames.removeLast() }
-        guard let top = frames.last, top.indent == indent else { throw Fail() }
+        while !frames.isEmpty && frames[frames.count - 1].indent > indent { pop(&frames) }
+        guard !frames.isEmpty, frames[frames.count - 1].indent == indent else { throw Fail() }
+        let top = (isSeq: frames[frames.count - 1].isSeq, indent: indent)
         if top.isSeq && !isDash {
             // A compact sequence under a key ends at the next key of that mapping.
-            frames.removeLast()
+            pop(&frames)
             guard let parent = frames.last, !parent.isSeq, parent.indent == indent else { throw Fail() }
         } else if !top.isSeq && isDash {
             throw Fail()
@@ -194,7 +207,7 @@ struct Skimmer {
             if b[v] == 45 && (v + 1 == eol || b[v + 1] == 32) { throw Fail() }   // `- - x`
             if let colon = keyEnd(v, eol) {
                 // A mapping starts inside the entry, at the key's column.
-                frames.append(Frame(indent: v - i, isSeq: false, role: childRole(role)))
+                push(&frames, indent: v - i, isSeq: false, role: childRole(role))
                 pending = try entry(&frames[frames.count - 1], keyStart: v, colon: colon, eol: eol, line: line, lineStart: i)
             } else {
                 _ = try value(v, eol, line: line, lineStart: i, parentIndent: indent)
@@ -230,8 +243,12 @@ struct Skimmer {
         let key = Scalar(start: keyStart, count: colon - keyStart, style: .plain, line: line, column: keyStart - lineStart + 1)
         if frame.tracks {
             let r = keyStart..<colon
-            for k in frame.keys where k.count == r.count && bytesEqual(k.lowerBound, r.lowerBound, r.count) { throw Fail() }
-            frame.keys.append(r)
+            var k = frame.keyBase
+            while k < keys.count {
+                if keys[k].count == r.count && bytesEqual(keys[k].lowerBound, r.lowerBound, r.count) { throw Fail() }
+                k += 1
+            }
+            keys.append(r)
         }
         var v = colon + 1
         while v < eol && b[v] == 32 { v += 1 }
@@ -508,11 +525,11 @@ struct Skimmer {
         return true
     }
 
-    private func equals(_ s: Scalar, _ text: String) -> Bool {
-        let u = text.utf8
-        guard u.count == s.count else { return false }
-        var j = s.start
-        for ch in u { if b[j] != ch { return false }; j += 1 }
+    private func equals(_ s: Scalar, _ text: StaticString) -> Bool {
+        guard text.utf8CodeUnitCount == s.count else { return false }
+        let p = text.utf8Start
+        var k = 0
+        while k < s.count { if b[s.start + k] != p[k] { return false }; k += 1 }
         return true
     }
 
