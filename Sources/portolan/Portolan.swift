@@ -165,6 +165,13 @@ enum Stderr {
     }
 }
 
+/// Ends the process once its output is written, without tearing down the model first: freeing a
+/// large estate object by object takes longer than the operating system needs to reclaim it whole.
+func exitNow(_ code: Int32) -> Never {
+    fflush(nil)   // every C stream (print buffers standard output)
+    exit(code)
+}
+
 func writeStdout(_ s: String) {
     FileHandle.standardOutput.write(Data(s.utf8))
 }
@@ -216,7 +223,8 @@ struct Check: ParsableCommand {
             return try BaselineGate.run(estate, baseline: baseline, write: writeBaseline, failOn: failOn.severity, colors: .init(enabled: useColor(noColorFlag: noColor)))
         }
         writeStdout(CheckReport.render(estate, failOn: failOn.severity, colors: .init(enabled: useColor(noColorFlag: noColor))))
-        if let t = failOn.severity, estate.findings.contains(where: { $0.severity >= t }) { throw ExitCode(1) }
+        let failed = failOn.severity.map { t in estate.findings.contains { $0.severity >= t } } ?? false
+        exitNow(failed ? 1 : 0)
     }
 }
 
@@ -260,6 +268,7 @@ struct Report: ParsableCommand {
         Timings.mark("render")
         try OutputFile.write(pieces: pieces, to: output)
         Timings.mark("write")
+        exitNow(0)
     }
 }
 

@@ -167,8 +167,14 @@ public final class GraphBuilder {
         var used = coverage.used
         // A certificate copied to other namespaces (reflector, replicator) is used when a copy is.
         for c in certificates where c.reflectedFrom != nil && used.contains(c.id) { used.insert(c.reflectedFrom!) }
+        Timings.mark("finish: unresolved hosts, used certificates")
+        // Services are unique by namespace/name: sort the keys, then look the values up.
+        let sortedServices = services.keys.sorted { a, b in
+            a.namespace != b.namespace ? a.namespace < b.namespace : a.name < b.name
+        }.map { services[$0]! }
+        Timings.mark("finish: sort services")
         let graph = RouteGraph(store: store, profile: profile, routes: routes, hosts: hosts,
-                               services: services.values.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) },
+                               services: sortedServices,
                                certificates: certificates, findings: findings, problems: problems.sorted(),
                                usedCertificates: used, traefikStores: traefikStores)
         graph.externalSecrets = externalSecrets
@@ -205,15 +211,28 @@ public final class RouteGraph: @unchecked Sendable {
         self.store = store; self.profile = profile; self.routes = routes; self.hosts = hosts; self.services = services
         self.certificates = certificates; self.processorFindings = findings; self.problems = problems
         self.usedCertificates = usedCertificates; self.traefikStores = traefikStores
-        var ri: [String: Int] = [:]; ri.reserveCapacity(routes.count)
-        for (i, r) in routes.enumerated() { ri[r.id] = i }
-        var hi: [String: Int] = [:]; hi.reserveCapacity(hosts.count)
-        for (i, h) in hosts.enumerated() { hi[h.name] = i }
-        var ci: [String: Int] = [:]
-        for (i, c) in certificates.enumerated() { ci[c.id] = i }
-        var si: [NamespacedName: Int] = [:]; si.reserveCapacity(services.count)
-        for (i, svc) in services.enumerated() where si[NamespacedName(svc.namespace, svc.name)] == nil {
-            si[NamespacedName(svc.namespace, svc.name)] = i
+        // Four independent lookup tables: built side by side.
+        nonisolated(unsafe) var ri: [String: Int] = [:]
+        nonisolated(unsafe) var hi: [String: Int] = [:]
+        nonisolated(unsafe) var ci: [String: Int] = [:]
+        nonisolated(unsafe) var si: [NamespacedName: Int] = [:]
+        DispatchQueue.concurrentPerform(iterations: 4) { part in
+            switch part {
+            case 0:
+                ri.reserveCapacity(routes.count)
+                for (i, r) in routes.enumerated() { ri[r.id] = i }
+            case 1:
+                hi.reserveCapacity(hosts.count)
+                for (i, h) in hosts.enumerated() { hi[h.name] = i }
+            case 2:
+                ci.reserveCapacity(certificates.count)
+                for (i, c) in certificates.enumerated() { ci[c.id] = i }
+            default:
+                si.reserveCapacity(services.count)
+                for (i, svc) in services.enumerated() where si[NamespacedName(svc.namespace, svc.name)] == nil {
+                    si[NamespacedName(svc.namespace, svc.name)] = i
+                }
+            }
         }
         routeIndex = ri; hostIndex = hi; certificateIndex = ci; serviceIndex = si
     }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// All resources of one load, indexed (Contour's KubernetesCache idea): by identity, by kind,
 /// and namespaces with their labels.
 public final class ResourceStore: @unchecked Sendable {
@@ -10,18 +12,16 @@ public final class ResourceStore: @unchecked Sendable {
     /// Indexes the resources. The same object defined twice keeps its first definition (by path order);
     /// the second becomes a problem (one pass does both, so the loader need not deduplicate first).
     public init(_ inputs: LoadedInputs) {
-        let (kept, refs, duplicates) = ResourceStore.firstDefinitions(inputs.resources)
-        var kinds: [String: [Int]] = [:]
-        var labels: [String: [String: String]] = [:]
-        for (i, r) in kept.enumerated() {
-            kinds[r.kind, default: []].append(i)
-            if r.group.isEmpty && r.kind == "Namespace" {
-                var l = r.labels
-                // The API server adds this label to every namespace.
-                if l["kubernetes.io/metadata.name"] == nil { l["kubernetes.io/metadata.name"] = r.name }
-                labels[r.name] = l
-            }
+        // The identity index and the kind index are built side by side; the kind index assumes no
+        // duplicates and is built again over the kept resources in the rare case there are some.
+        nonisolated(unsafe) var definitions: (kept: [Resource], index: [ObjectRef: Int], duplicates: [Problem]) = ([], [:], [])
+        nonisolated(unsafe) var byKindAll: (kinds: [String: [Int]], labels: [String: [String: String]]) = ([:], [:])
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 { definitions = ResourceStore.firstDefinitions(inputs.resources) }
+            else { byKindAll = ResourceStore.kindIndex(inputs.resources) }
         }
+        let (kept, refs, duplicates) = definitions
+        let (kinds, labels) = duplicates.isEmpty ? byKindAll : ResourceStore.kindIndex(kept)
         var deduplicated = inputs
         if !duplicates.isEmpty {
             deduplicated.resources = kept
@@ -31,6 +31,22 @@ public final class ResourceStore: @unchecked Sendable {
         byRef = refs
         byKind = kinds
         namespaceLabels = labels
+    }
+
+    /// Resource indexes by kind, and the labels of each namespace.
+    static func kindIndex(_ resources: [Resource]) -> (kinds: [String: [Int]], labels: [String: [String: String]]) {
+        var kinds: [String: [Int]] = [:]
+        var labels: [String: [String: String]] = [:]
+        for (i, r) in resources.enumerated() {
+            kinds[r.kind, default: []].append(i)
+            if r.group.isEmpty && r.kind == "Namespace" {
+                var l = r.labels
+                // The API server adds this label to every namespace.
+                if l["kubernetes.io/metadata.name"] == nil { l["kubernetes.io/metadata.name"] = r.name }
+                labels[r.name] = l
+            }
+        }
+        return (kinds, labels)
     }
 
     /// The first definition of every object, its index, and a problem for each later copy.
