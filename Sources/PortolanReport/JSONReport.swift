@@ -75,9 +75,17 @@ public enum JSONReport {
         func q(_ env: String?, _ id: String) -> String { env.map { "\($0):\(id)" } ?? id }
 
         w.key("hosts")
-        let hostItems: [(env: String?, host: PortolanCore.Host)] = parts.flatMap { p in p.estate.graph.hosts.map { (p.env, $0) } }
-        w.rawArray(chunks: parallelElements(hostItems, in: w) { item, w in
-            let (env, h) = item
+        // Elements are addressed by (part, index) and read in place: no copies of the model.
+        func locate(_ i: Int, _ counts: [Int]) -> (part: Int, index: Int) {
+            var k = i, p = 0
+            while k >= counts[p] { k -= counts[p]; p += 1 }
+            return (p, k)
+        }
+        let hostCounts = parts.map { $0.estate.graph.hosts.count }
+        w.rawArray(chunks: parallelElements(count: hostCounts.reduce(0, +), in: w) { i, w in
+            let (p, k) = locate(i, hostCounts)
+            let env = parts[p].env
+            let h = parts[p].estate.graph.hosts[k]
                 w.beginObject()
                 w.field("name", h.name)
                 if let env { w.field("environment", env) }
@@ -108,13 +116,18 @@ public enum JSONReport {
         })
 
         w.key("routes")
-        let routeItems: [(env: String?, route: Route)] = parts.flatMap { p in p.estate.graph.routes.map { (p.env, $0) } }
-        w.rawArray(chunks: parallelElements(routeItems, in: w) { item, w in writeRoute(item.route, environment: item.env, to: &w) })
+        let routeCounts = parts.map { $0.estate.graph.routes.count }
+        w.rawArray(chunks: parallelElements(count: routeCounts.reduce(0, +), in: w) { i, w in
+            let (p, k) = locate(i, routeCounts)
+            writeRoute(parts[p].estate.graph.routes[k], environment: parts[p].env, to: &w)
+        })
 
         w.key("services")
-        let serviceItems: [(env: String?, service: ServiceInfo)] = parts.flatMap { p in p.estate.graph.services.map { (p.env, $0) } }
-        w.rawArray(chunks: parallelElements(serviceItems, in: w) { item, w in
-            let (env, s) = item
+        let serviceCounts = parts.map { $0.estate.graph.services.count }
+        w.rawArray(chunks: parallelElements(count: serviceCounts.reduce(0, +), in: w) { i, w in
+            let (p, k) = locate(i, serviceCounts)
+            let env = parts[p].env
+            let s = parts[p].estate.graph.services[k]
             w.beginObject()
             w.field("namespace", s.namespace)
             w.field("name", s.name)
@@ -137,12 +150,12 @@ public enum JSONReport {
         })
 
         w.key("certificates")
-        let certificateItems: [(env: String?, graph: RouteGraph, index: Int)] = parts.flatMap { p in
-            p.estate.graph.certificates.indices.map { (p.env, p.estate.graph, $0) }
-        }
-        w.rawArray(chunks: parallelElements(certificateItems, in: w) { item, w in
-            let (env, g, i) = item
-            let c = g.certificates[i]
+        let certificateCounts = parts.map { $0.estate.graph.certificates.count }
+        w.rawArray(chunks: parallelElements(count: certificateCounts.reduce(0, +), in: w) { i, w in
+            let (p, k) = locate(i, certificateCounts)
+            let env = parts[p].env
+            let g = parts[p].estate.graph
+            let c = g.certificates[k]
             w.beginObject()
             w.field("id", q(env, c.id))
             if let env { w.field("environment", env) }
@@ -165,15 +178,17 @@ public enum JSONReport {
         })
 
         w.key("findings")
-        let findingItems: [(env: String?, finding: Finding)] = parts.flatMap { p in p.estate.findings.map { (p.env, $0) } }
-        w.rawArray(chunks: parallelElements(findingItems, in: w) { item, w in writeFinding(item.finding, environment: item.env, to: &w) })
+        let findingCounts = parts.map { $0.estate.findings.count }
+        w.rawArray(chunks: parallelElements(count: findingCounts.reduce(0, +), in: w) { i, w in
+            let (p, k) = locate(i, findingCounts)
+            writeFinding(parts[p].estate.findings[k], environment: parts[p].env, to: &w)
+        })
         w.endObject()
     }
 
     /// Renders the elements of a large array on all cores, each as one compact JSON value, in order:
     /// chunks of elements joined by the separator the array needs at `w`'s depth.
-    static func parallelElements<T>(_ items: [T], in w: JSONWriter, _ body: @escaping (T, inout JSONWriter) -> Void) -> [[UInt8]] {
-        let n = items.count
+    static func parallelElements(count n: Int, in w: JSONWriter, _ body: @escaping (Int, inout JSONWriter) -> Void) -> [[UInt8]] {
         guard n > 0 else { return [] }
         let htmlSafe = w.htmlSafe
         var probe = w
@@ -181,19 +196,16 @@ public enum JSONReport {
         let separator = probe.elementSeparator
         let chunks = max(1, min(16, n / 256))
         let results = ParallelSlots<[UInt8]>(chunks)
-        items.withUnsafeBufferPointer { buf in
-            nonisolated(unsafe) let buf = buf
-            nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = n * c / chunks, hi = n * (c + 1) / chunks
-                var out = JSONWriter(htmlSafe: htmlSafe, pretty: false)
-                for i in lo..<hi {
-                    if i > lo { out.raw(separator) }
-                    body(buf[i], &out)
-                    out.reset()
-                }
-                results.set(c, out.bytes)
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = n * c / chunks, hi = n * (c + 1) / chunks
+            var out = JSONWriter(htmlSafe: htmlSafe, pretty: false)
+            for i in lo..<hi {
+                if i > lo { out.raw(separator) }
+                body(i, &out)
+                out.reset()
             }
+            results.set(c, out.bytes)
         }
         return results.values.map { $0! }
     }

@@ -16,16 +16,37 @@ import Testing
                 meta?["generateName"]?.string, meta?["annotations"]?["portolan.dev/ignore"]?.scalarText,
             ]
             let first = root.pairs.first?.key.mark
+            if let v = fields[0], let k = fields[1], root.kind == .mapping, Kinds.documentNeedsBody(apiVersion: v, kind: k) {
+                // A body Portolan reads: the whole tree must be the same.
+                out.append("doc \(d.index) line \(d.line) tree " + dump(root))
+                continue
+            }
             out.append("doc \(d.index) \(root.kind) at \(root.mark.line):\(root.mark.column) first \(first.map { "\($0.line):\($0.column)" } ?? "-") "
                        + fields.map { $0.map { "[\($0)]" } ?? "nil" }.joined(separator: " "))
         }
         return out
     }
 
+    /// Every node: kind, style, text, position.
+    static func dump(_ n: Node) -> String {
+        let at = "@\(n.mark.line):\(n.mark.column)"
+        switch n.kind {
+        case .scalar: return "s\(n.style.rawValue)\(at)[\(n.scalarText ?? "")]"
+        case .sequence: return "[\(at) " + n.items.map(dump).joined(separator: ", ") + "]"
+        case .mapping: return "{\(at) " + n.pairs.map { dump($0.key) + ": " + dump($0.value) }.joined(separator: ", ") + "}"
+        }
+    }
+
     static func both(_ text: String) -> (skimmed: [String], libyaml: [String]) {
         let bytes = Array(text.utf8)
         return (summary(YAMLParser.parse(bytes, keepDocument: Kinds.documentNeedsBody, skim: true)),
                 summary(YAMLParser.parse(bytes, keepDocument: Kinds.documentNeedsBody, skim: false)))
+    }
+
+    /// Whether the fast reader builds the document's tree by itself.
+    static func buildsFast(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { FastReader.read($0, start: 0, end: $0.count, firstLine: 1, into: YAMLTree()) != nil }
     }
 
     /// Whether the skimmer itself accepts the document (not only that the outcome matches).
@@ -70,6 +91,78 @@ import Testing
         status: {}
 
         """
+
+    static let ingress = """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+          annotations:
+            cert-manager.io/cluster-issuer: 'letsencrypt'
+            nginx.ingress.kubernetes.io/rewrite-target: /$2  # trailing comment
+          labels: {app: web, "tier": front}
+        spec:
+          ingressClassName: nginx
+          tls:
+          - hosts: [a.example.com, 'b.example.com']
+            secretName: web-tls
+          -
+            secretName: other
+          rules:
+            - host: a.example.com
+              http:
+                paths:
+                  - path: /
+                    pathType: Prefix
+                    backend:
+                      service: {name: web, port: {number: 80}}
+                  - path: /api
+                    pathType:
+                    backend:
+                      service:
+                        name: api
+                        port:
+                          name: http
+          defaultBackend:
+        status:
+          loadBalancer: {}
+
+        """
+
+    static let secret = """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: web-tls
+          namespace: shop
+        type: kubernetes.io/tls
+        stringData:
+          tls.crt: |
+            -----BEGIN CERTIFICATE-----
+            MIIBszCCAVmgAwIBAgIU
+              indented line
+
+            -----END CERTIFICATE-----
+          note: |-
+            one
+            two	tab
+
+          tls.key: ""
+
+        """
+
+    @Test func buildsWantedTreesLikeLibyaml() {
+        let (s, l) = Self.both("---\n" + Self.ingress + "---\n" + Self.secret)
+        #expect(s == l)
+        #expect(s.count == 2)
+        // The fast reader built both (libyaml was not needed).
+        #expect(Self.buildsFast(Self.secret))
+        let bytes = Array(Self.ingress.utf8)
+        let tree = YAMLTree()
+        let root = bytes.withUnsafeBufferPointer { FastReader.read($0, start: 0, end: $0.count, firstLine: 1, into: tree) }
+        #expect(root != nil)
+        #expect(root.map { tree.node(Int($0))["spec", "rules"]?.items.first?["host"]?.string } == "a.example.com")
+    }
 
     @Test func readsADeploymentLikeLibyaml() {
         #expect(Self.accepts(Self.deployment))
@@ -166,10 +259,10 @@ import Testing
         var rng = SplitMix(seed: 0x5eed_cafe)
         let pieces = [" ", "  ", "\t", "#", " #x", ":", ": ", "- ", "-", "'", "\"", "''", "[", "]", "{", "}", ",", "&a ", "*a", "!x ",
                       "|", ">-", "---", "...", "\n", "\n  ", "name: z", "kind: Job", "é", "\\", "%", "?", "@", "~", "null", "x: [a, b]"]
-        let bases = [Self.deployment,
+        let bases = [Self.deployment, Self.ingress, Self.secret,
                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: n\ndata:\n  A: \"1\"\n  B: |\n    text\n",
                      "kind: Job\napiVersion: batch/v1\nmetadata:\n  annotations: {}\n  name: j\nspec:\n  template: {spec: {containers: [{name: a}]}}\n"]
-        var skimmed = 0
+        var skimmed = 0, built = 0
         let rounds = Int(ProcessInfo.processInfo.environment["SKIM_ROUNDS"] ?? "") ?? 3000
         if let s = ProcessInfo.processInfo.environment["SKIM_SEED"], let v = UInt64(s) { rng = SplitMix(seed: v) }
         for round in 0..<rounds {
@@ -188,6 +281,7 @@ import Testing
             }
             let doc = lines.joined(separator: "\n")
             if Self.accepts(doc) { skimmed += 1 }
+            if Self.buildsFast(doc) { built += 1 }
             let text = "---\n" + doc + "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\n"
             let (s, l) = Self.both(text)
             #expect(s == l, "round \(round):\n\(doc)")
@@ -195,6 +289,7 @@ import Testing
         }
         // The edits must leave a good share of documents in the subset, or the test checks little.
         #expect(skimmed > 300)
+        #expect(built > 300)
     }
 }
 

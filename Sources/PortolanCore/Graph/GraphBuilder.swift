@@ -394,7 +394,8 @@ struct CoverageComputer {
         }
         // Hosts are independent: compute them on all cores, each worker with its own copy of the
         // (read-only) indexes and its own `used` set, merged at the end.
-        let entries = Array(byName)
+        // In name order from the start: the chunks then come back sorted.
+        let entries = byName.sorted { $0.key < $1.key }
         let n = entries.count
         let chunks = n > 2048 ? 8 : 1
         let results = ParallelSlots<(hosts: [Host], used: Set<String>)>(chunks)
@@ -414,12 +415,11 @@ struct CoverageComputer {
             out += r!.hosts
             used.formUnion(r!.used)
         }
-        out.sort { $0.name < $1.name }
         return out
     }
 
     mutating func host(_ name: String, _ idx: [Int]) -> Host {
-            var providers = Set<Provider>(), controllers = Set<String>()
+        var providers = Set<Provider>(), controllers = Set<String>()
         var found: [CoverageCandidate] = []
         var terminating = false, passthrough = false
         for i in idx {
@@ -433,14 +433,20 @@ struct CoverageComputer {
             }
         }
         // One entry per certificate (the first route that brought it), keeping missing secrets apart.
-        var seen = Set<String>()
-        let candidates = found.filter { c in
-            let key = (c.certificate ?? "") + "|" + (c.secret?.description ?? "") + (c.certificate == nil ? "|" + c.route : "")
-            return seen.insert(key).inserted
+        var candidates = found
+        if found.count > 1 {
+            var seen = Set<String>()
+            candidates = found.filter { c in
+                let key = (c.certificate ?? "") + "|" + (c.secret?.description ?? "") + (c.certificate == nil ? "|" + c.route : "")
+                return seen.insert(key).inserted
+            }
         }
-        let covering = Array(Set(candidates.filter { $0.covers }.compactMap { $0.certificate })).sorted()
+        var covering = candidates.compactMap { $0.covers ? $0.certificate : nil }
+        if covering.count > 1 { covering = Array(Set(covering)).sorted() }
         let tls: HostTLS = terminating ? (covering.isEmpty ? .uncovered : .covered) : (passthrough ? .passthrough : .none)
-        return Host(name: name, routes: idx.map { routes[$0].id }, providers: providers.sorted(),
-                    controllers: controllers.sorted(), tls: tls, certificates: covering, candidates: candidates)
+        return Host(name: name, routes: idx.map { routes[$0].id },
+                    providers: providers.count == 1 ? [providers.first!] : providers.sorted(),
+                    controllers: controllers.count == 1 ? [controllers.first!] : controllers.sorted(),
+                    tls: tls, certificates: covering, candidates: candidates)
     }
 }

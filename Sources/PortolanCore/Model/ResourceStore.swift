@@ -8,6 +8,7 @@ public final class ResourceStore: @unchecked Sendable {
     private let byRef: [ObjectRef: Int]
     private let byKind: [String: [Int]]
     private let namespaceLabels: [String: [String: String]]
+    private let presentGroups: Set<String>
 
     /// Indexes the resources. The same object defined twice keeps its first definition (by path order);
     /// the second becomes a problem (one pass does both, so the loader need not deduplicate first).
@@ -15,13 +16,13 @@ public final class ResourceStore: @unchecked Sendable {
         // The identity index and the kind index are built side by side; the kind index assumes no
         // duplicates and is built again over the kept resources in the rare case there are some.
         nonisolated(unsafe) var definitions: (kept: [Resource], index: [ObjectRef: Int], duplicates: [Problem]) = ([], [:], [])
-        nonisolated(unsafe) var byKindAll: (kinds: [String: [Int]], labels: [String: [String: String]]) = ([:], [:])
+        nonisolated(unsafe) var byKindAll: (kinds: [String: [Int]], labels: [String: [String: String]], groups: Set<String>) = ([:], [:], [])
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 { definitions = ResourceStore.firstDefinitions(inputs.resources) }
             else { byKindAll = ResourceStore.kindIndex(inputs.resources) }
         }
         let (kept, refs, duplicates) = definitions
-        let (kinds, labels) = duplicates.isEmpty ? byKindAll : ResourceStore.kindIndex(kept)
+        let (kinds, labels, groups) = duplicates.isEmpty ? byKindAll : ResourceStore.kindIndex(kept)
         var deduplicated = inputs
         if !duplicates.isEmpty {
             deduplicated.resources = kept
@@ -31,14 +32,21 @@ public final class ResourceStore: @unchecked Sendable {
         byRef = refs
         byKind = kinds
         namespaceLabels = labels
+        presentGroups = groups
     }
 
+    /// Whether any resource of this API group is in the input.
+    public func hasGroup(_ group: String) -> Bool { presentGroups.contains(group) }
+
     /// Resource indexes by kind, and the labels of each namespace.
-    static func kindIndex(_ resources: [Resource]) -> (kinds: [String: [Int]], labels: [String: [String: String]]) {
+    static func kindIndex(_ resources: [Resource]) -> (kinds: [String: [Int]], labels: [String: [String: String]], groups: Set<String>) {
         var kinds: [String: [Int]] = [:]
         var labels: [String: [String: String]] = [:]
+        var groups = Set<String>()
+        var lastGroup: String? = nil
         for (i, r) in resources.enumerated() {
             kinds[r.kind, default: []].append(i)
+            if r.group != lastGroup { groups.insert(r.group); lastGroup = r.group }
             if r.group.isEmpty && r.kind == "Namespace" {
                 var l = r.labels
                 // The API server adds this label to every namespace.
@@ -46,7 +54,7 @@ public final class ResourceStore: @unchecked Sendable {
                 labels[r.name] = l
             }
         }
-        return (kinds, labels)
+        return (kinds, labels, groups)
     }
 
     /// The first definition of every object, its index, and a problem for each later copy.

@@ -11,13 +11,16 @@ struct IngressProcessor: GraphProcessor {
         guard !ingresses.isEmpty else { return }
         let present = PresentControllers(b.store, classes: classes)
         let delegations = TLSCertificateDelegations(b.store)
+        // The certificates each secret holds (ingress-nginx looks for covering ones per host).
+        var certificatesBySecret: [NamespacedName: [Int]] = [:]
+        for (i, c) in b.certificates.enumerated() { if let s = c.secret { certificatesBySecret[s, default: []].append(i) } }
         for ing in ingresses {
-            process(ing, b, classes: classes, present: present, delegations: delegations)
+            process(ing, b, classes: classes, present: present, delegations: delegations, certificatesBySecret: certificatesBySecret)
         }
     }
 
     func process(_ ing: Resource, _ b: GraphBuilder, classes: IngressClasses, present: PresentControllers,
-                 delegations: TLSCertificateDelegations) {
+                 delegations: TLSCertificateDelegations, certificatesBySecret: [NamespacedName: [Int]]) {
         guard let spec = ing.spec, spec.isMapping else {
             b.problem(ing.source, "Ingress \(ing.namespace)/\(ing.name) has no spec; nothing is routed")
             return
@@ -84,8 +87,8 @@ struct IngressProcessor: GraphProcessor {
                     for e in entries {
                         guard let s = e.secret else { continue }
                         let sec = NamespacedName(ing.namespace, s)
-                        let covering = b.certificates.contains { c in
-                            c.secret == sec && c.dnsNames.contains { HostNames.covers(certName: $0, host: host) != nil }
+                        let covering = (certificatesBySecret[sec] ?? []).contains { i in
+                            b.certificates[i].dnsNames.contains { HostNames.covers(certName: $0, host: host) != nil }
                         }
                         if covering { return RouteTLS(enabled: true, secret: sec, secretSource: ing.at(e.secretNode)) }
                     }
@@ -211,8 +214,8 @@ struct PresentControllers {
 
     init(_ store: ResourceStore, classes: IngressClasses) {
         let controllers = Set(classes.byName.values.map { ControllerNames.short($0.controller) })
-        let hasTraefikCRDs = store.resources.contains { $0.group == "traefik.io" || $0.group == "traefik.containo.us" }
-        let hasContourCRDs = store.resources.contains { $0.group == "projectcontour.io" }
+        let hasTraefikCRDs = store.hasGroup("traefik.io") || store.hasGroup("traefik.containo.us")
+        let hasContourCRDs = store.hasGroup("projectcontour.io")
         traefik = controllers.contains("traefik") || hasTraefikCRDs
         contour = controllers.contains("contour") || hasContourCRDs
         nginx = controllers.contains("ingress-nginx")

@@ -94,10 +94,34 @@ struct Skimmer {
     /// Skims the document `b[start..<end]` (which starts at a line start, after any `---` line, on the
     /// 1-based line `firstLine`); nil when the document is outside the subset or its body is `wanted`.
     static func skim(_ b: UnsafeBufferPointer<UInt8>, start: Int, end: Int, firstLine: Int,
-                     wanted: (String, String) -> Bool) -> Document? {
-        var s = Skimmer(b, end: end)
-        return try? s.run(start: start, firstLine: firstLine, wanted: wanted)
+                     wanted: @escaping (String, String) -> Bool) -> Document? {
+        if case .skimmed(let d) = outcome(b, start: start, end: end, firstLine: firstLine, wanted: wanted) { return d }
+        return nil
     }
+
+    enum Outcome {
+        case skimmed(Document)
+        /// Portolan needs the body (known as soon as apiVersion and kind are read).
+        case wanted
+        /// Outside the subset: libyaml reads it.
+        case outside
+    }
+
+    static func outcome(_ b: UnsafeBufferPointer<UInt8>, start: Int, end: Int, firstLine: Int,
+                        wanted: @escaping (String, String) -> Bool) -> Outcome {
+        var s = Skimmer(b, end: end)
+        s.wanted = wanted
+        do {
+            return .skimmed(try s.run(start: start, firstLine: firstLine, wanted: wanted))
+        } catch is Wanted {
+            return .wanted
+        } catch {
+            return .outside
+        }
+    }
+
+    private struct Wanted: Error {}
+    private var wanted: ((String, String) -> Bool)? = nil
 
     // Captured pieces.
     private var apiVersion: Scalar? = nil
@@ -306,8 +330,12 @@ struct Skimmer {
         if case .none = keep { return nil }
         guard let s else { throw Fail() }    // kept values must be one-line scalars
         switch keep {
-        case .apiVersion: apiVersion = s
-        case .kind: kind = s
+        case .apiVersion, .kind:
+            if case .kind = keep { kind = s } else { apiVersion = s }
+            // Once both are known, a document whose body is needed stops here (the caller reads it whole).
+            if let a = apiVersion, let k = kind, let wanted, !isNullPlain(a), !isNullPlain(k), wanted(text(a), text(k)) {
+                throw Wanted()
+            }
         case .metadata(let k): metadataEntries.append(Entry(key: k, value: .scalar(s)))
         case .annotation(let k): annotationEntries.append(Entry(key: k, value: .scalar(s)))
         case .none: break

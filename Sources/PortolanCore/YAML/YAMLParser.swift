@@ -78,13 +78,28 @@ public enum YAMLParser {
                 }
                 for (i, seg) in segments.enumerated() {
                     let hi = i + 1 < segments.count ? segments[i + 1].start : buf.count
-                    if seg.bodyStart >= 0, let doc = Skimmer.skim(buf, start: seg.bodyStart, end: hi, firstLine: seg.bodyLine, wanted: keep) {
+                    guard seg.bodyStart >= 0 else {
+                        if runStart == nil { runStart = i }
+                        continue
+                    }
+                    switch Skimmer.outcome(buf, start: seg.bodyStart, end: hi, firstLine: seg.bodyLine, wanted: keep) {
+                    case .skimmed(let doc):
                         flush(i)
                         builder.addSkimmed(doc, skimmer: Skimmer(buf, end: hi), index: docIndex, line: seg.docLine)
                         docIndex += 1
-                    } else if runStart == nil {
-                        runStart = i
+                        continue
+                    case .wanted:
+                        // The whole tree is needed: built directly when the document is simple enough.
+                        if let root = FastReader.read(buf, start: seg.bodyStart, end: hi, firstLine: seg.bodyLine, into: builder.tree) {
+                            flush(i)
+                            builder.documents.append(YAMLDocument(root: builder.tree.node(Int(root)), index: docIndex, line: seg.docLine))
+                            docIndex += 1
+                            continue
+                        }
+                    case .outside:
+                        break
                     }
+                    if runStart == nil { runStart = i }
                 }
                 flush(segments.count)
                 return
