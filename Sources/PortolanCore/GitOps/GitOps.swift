@@ -49,6 +49,7 @@ public enum GitOps {
                             progress: (@Sendable (Int, Int) -> Void)? = nil) -> GitOpsInputs {
         let o = options
         var inputs = Loader.load(o, progress: progress)
+        Timings.mark("loaded")
         let hasKustomization = inputs.files.contains { KustomizeFiles.isKustomization($0.path) }
         let hasFlux = inputs.resources.contains { $0.group == FluxKustomization.group && $0.kind == "Kustomization" }
         Timings.mark("gitops: look for kustomizations")

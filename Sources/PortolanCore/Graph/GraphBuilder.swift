@@ -132,26 +132,44 @@ public final class GraphBuilder {
 
     /// Sorts, makes ids unique, and computes hosts and certificate coverage.
     public func finish(processorsRan: [String] = []) -> RouteGraph {
-        // Unique ids: a second object with the same id (another API group) gets its group appended.
-        var seen = Set<String>()
-        for i in routes.indices {
-            if seen.contains(routes[i].id) {
-                let base = routes[i].id + "~" + routes[i].resource.group
-                var id = base, n = 2
-                while seen.contains(id) { id = base + "~\(n)"; n += 1 }
-                routes[i].id = id
+        // Routes, certificates and services are put in order side by side.
+        nonisolated(unsafe) var sortedRoutes = routes
+        nonisolated(unsafe) var certs: [CertificateInfo] = []
+        nonisolated(unsafe) var sortedServices: [ServiceInfo] = []
+        let allCertificates = certificates, allServices = services
+        routes = []
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            switch part {
+            case 0:
+                // Unique ids: a second object with the same id (another API group) gets its group appended.
+                var seen = Set<String>()
+                seen.reserveCapacity(sortedRoutes.count)
+                for i in sortedRoutes.indices {
+                    if seen.contains(sortedRoutes[i].id) {
+                        let base = sortedRoutes[i].id + "~" + sortedRoutes[i].resource.group
+                        var id = base, n = 2
+                        while seen.contains(id) { id = base + "~\(n)"; n += 1 }
+                        sortedRoutes[i].id = id
+                    }
+                    seen.insert(sortedRoutes[i].id)
+                }
+                sortedRoutes.sort { $0.id < $1.id }
+            case 1:
+                var certSeen = Set<String>()
+                for c in allCertificates.sorted(by: { $0.id < $1.id }) where !certSeen.contains(c.id) {
+                    certSeen.insert(c.id)
+                    certs.append(c)
+                }
+            default:
+                // Services are unique by namespace/name: sort the keys, then look the values up.
+                sortedServices = allServices.keys.sorted { a, b in
+                    a.namespace != b.namespace ? a.namespace < b.namespace : a.name < b.name
+                }.map { allServices[$0]! }
             }
-            seen.insert(routes[i].id)
         }
-        routes.sort { $0.id < $1.id }
-        Timings.mark("finish: ids and sort")
-        var certSeen = Set<String>()
-        var certs: [CertificateInfo] = []
-        for c in certificates.sorted(by: { $0.id < $1.id }) where !certSeen.contains(c.id) {
-            certSeen.insert(c.id)
-            certs.append(c)
-        }
+        routes = sortedRoutes
         certificates = certs
+        Timings.mark("finish: ids and sort")
         var coverage = CoverageComputer(routes: routes, certificates: certificates, traefikStores: traefikStores)
         coverage.externalSecrets = externalSecrets
         Timings.mark("finish: certificates, indexes")
@@ -168,11 +186,6 @@ public final class GraphBuilder {
         // A certificate copied to other namespaces (reflector, replicator) is used when a copy is.
         for c in certificates where c.reflectedFrom != nil && used.contains(c.id) { used.insert(c.reflectedFrom!) }
         Timings.mark("finish: unresolved hosts, used certificates")
-        // Services are unique by namespace/name: sort the keys, then look the values up.
-        let sortedServices = services.keys.sorted { a, b in
-            a.namespace != b.namespace ? a.namespace < b.namespace : a.name < b.name
-        }.map { services[$0]! }
-        Timings.mark("finish: sort services")
         let graph = RouteGraph(store: store, profile: profile, routes: routes, hosts: hosts,
                                services: sortedServices,
                                certificates: certificates, findings: findings, problems: problems.sorted(),

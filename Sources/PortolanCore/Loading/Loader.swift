@@ -64,7 +64,7 @@ public enum Loader {
         Timings.mark("scan")
         queue.drain(options: options, progress: progress)
         group.wait()
-        var outcomes = queue.outcomes
+        var outcomes = queue.takeOutcomes()
         outcomes.sort { a, b in
             if a.input.isStdin != b.input.isStdin { return b.input.isStdin }
             return a.input.display.utf8.lexicographicallyPrecedes(b.input.display.utf8)
@@ -90,9 +90,19 @@ public enum Loader {
                                         resources: o.resources.count, retainedText: o.retainedText))
             }
         }
+        // The per-file outcomes are no longer needed: let another thread free them (20,000 small
+        // arrays take a while to release, and nothing waits for it).
+        // What was read per file is no longer needed: another thread frees it (20,000 small arrays
+        // take a while to release, and nothing waits for that). Only the box is held here.
+        let unreadable = scanner.unreadable
+        let spent = Discard()
+        spent.items = (queue.takePending(), outcomes, scanner)
+        outcomes = []
+        scanner = FileScanner(followSymlinks: false, maxFileSize: 0)
+        DispatchQueue.global(qos: .utility).async { spent.items = nil }
         Timings.mark("merge")
         return LoadedInputs(paths: options.paths, files: files, resources: resources, problems: problems.sorted(),
-                            documents: documents, notKubernetes: notK8s, unreadablePaths: scanner.unreadable)
+                            documents: documents, notKubernetes: notK8s, unreadablePaths: unreadable)
     }
 
     /// The file as the user will see it, or nil when `.portolan.yaml` ignores it.
@@ -113,6 +123,11 @@ public enum Loader {
         return options.ignore.contains { Glob.matches($0, rel) } ? nil : f
     }
 
+    /// Holds values until another thread drops them.
+    final class Discard: @unchecked Sendable {
+        var items: Any? = nil
+    }
+
     /// Files waiting to be read, and the outcomes of those read. Workers block while the queue is
     /// empty but still open.
     final class WorkQueue: @unchecked Sendable {
@@ -123,6 +138,25 @@ public enum Loader {
         private var found = 0
         private var done = 0
         private(set) var outcomes: [(input: InputFile, outcome: FileOutcome)] = []
+
+        /// The outcomes, moved out of the queue (so that sorting them copies nothing).
+        func takeOutcomes() -> [(input: InputFile, outcome: FileOutcome)] {
+            cond.lock()
+            defer { cond.unlock() }
+            let taken = outcomes
+            outcomes = []
+            return taken
+        }
+
+        /// The files that were queued, moved out of the queue.
+        func takePending() -> [InputFile] {
+            cond.lock()
+            defer { cond.unlock() }
+            let taken = pending
+            pending = []
+            head = 0
+            return taken
+        }
 
         func push(_ f: InputFile) {
             cond.lock()
