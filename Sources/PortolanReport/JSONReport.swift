@@ -81,19 +81,25 @@ public enum JSONReport {
             while k >= counts[p] { k -= counts[p]; p += 1 }
             return (p, k)
         }
-        let hostCounts = parts.map { $0.estate.graph.hosts.count }
+        let envs = parts.map(\.env)
+        let hostArrays = parts.map { $0.estate.graph.hosts }
+        let hostCounts = hostArrays.map(\.count)
         w.rawArray(chunks: parallelElements(count: hostCounts.reduce(0, +), in: w) { i, w in
             let (p, k) = locate(i, hostCounts)
-            let env = parts[p].env
-            let h = parts[p].estate.graph.hosts[k]
+            let env = envs[p]
+            hostArrays[p].withUnsafeBufferPointer { hosts in
+                let h = hosts[k]
                 w.beginObject()
                 w.field("name", h.name)
                 if let env { w.field("environment", env) }
-                w.field("routes", h.routes.map { q(env, $0) })
-                w.field("providers", h.providers.map(\.rawValue))
+                w.field("routes", h.routes, prefix: env)
+                w.key("providers")
+                w.beginArray()
+                for provider in h.providers { w.value(provider.rawValue) }
+                w.endArray()
                 w.field("controllers", h.controllers)
                 w.field("tls", h.tls.rawValue)
-                w.field("certificates", h.certificates.map { q(env, $0) })
+                w.field("certificates", h.certificates, prefix: env)
                 if h.isUnresolved {
                     w.field("unresolved", true)
                     w.field("variables", h.variables)
@@ -104,7 +110,8 @@ public enum JSONReport {
                     for c in h.candidates {
                         w.beginObject()
                         w.field("certificate", c.certificate.map { q(env, $0) })
-                        w.field("secret", c.secret?.description)
+                        w.key("secret")
+                        if let sec = c.secret { w.value(sec.namespace, "/", sec.name) } else { w.null() }
                         w.field("covers", c.covers)
                         w.field("reason", c.reason)
                         w.field("route", q(env, c.route))
@@ -113,48 +120,54 @@ public enum JSONReport {
                     w.endArray()
                 }
                 w.endObject()
+            }
         })
 
         w.key("routes")
-        let routeCounts = parts.map { $0.estate.graph.routes.count }
+        let routeArrays = parts.map { $0.estate.graph.routes }
+        let routeCounts = routeArrays.map(\.count)
         w.rawArray(chunks: parallelElements(count: routeCounts.reduce(0, +), in: w) { i, w in
             let (p, k) = locate(i, routeCounts)
-            writeRoute(parts[p].estate.graph.routes[k], environment: parts[p].env, to: &w)
+            writeRoute(routeArrays[p][k], environment: envs[p], to: &w)
         })
 
         w.key("services")
-        let serviceCounts = parts.map { $0.estate.graph.services.count }
+        let serviceArrays = parts.map { $0.estate.graph.services }
+        let serviceCounts = serviceArrays.map(\.count)
         w.rawArray(chunks: parallelElements(count: serviceCounts.reduce(0, +), in: w) { i, w in
             let (p, k) = locate(i, serviceCounts)
-            let env = parts[p].env
-            let s = parts[p].estate.graph.services[k]
-            w.beginObject()
-            w.field("namespace", s.namespace)
-            w.field("name", s.name)
-            if let env { w.field("environment", env) }
-            w.field("type", s.type)
-            if let x = s.externalName { w.field("externalName", x) }
-            w.key("ports")
-            w.beginArray()
-            for p in s.ports {
+            let env = envs[p]
+            serviceArrays[p].withUnsafeBufferPointer { services in
+                let s = services[k]
                 w.beginObject()
-                w.field("name", p.name)
-                w.field("port", p.port)
-                w.field("targetPort", p.targetPort)
-                w.field("protocol", p.protocolName)
+                w.field("namespace", s.namespace)
+                w.field("name", s.name)
+                if let env { w.field("environment", env) }
+                w.field("type", s.type)
+                if let x = s.externalName { w.field("externalName", x) }
+                w.key("ports")
+                w.beginArray()
+                for p in s.ports {
+                    w.beginObject()
+                    w.field("name", p.name)
+                    w.field("port", p.port)
+                    w.field("targetPort", p.targetPort)
+                    w.field("protocol", p.protocolName)
+                    w.endObject()
+                }
+                w.endArray()
+                writeSource(s.source, to: &w)
                 w.endObject()
             }
-            w.endArray()
-            writeSource(s.source, to: &w)
-            w.endObject()
         })
 
         w.key("certificates")
-        let certificateCounts = parts.map { $0.estate.graph.certificates.count }
+        let graphs = parts.map { $0.estate.graph }
+        let certificateCounts = graphs.map(\.certificates.count)
         w.rawArray(chunks: parallelElements(count: certificateCounts.reduce(0, +), in: w) { i, w in
             let (p, k) = locate(i, certificateCounts)
-            let env = parts[p].env
-            let g = parts[p].estate.graph
+            let env = envs[p]
+            let g = graphs[p]
             let c = g.certificates[k]
             w.beginObject()
             w.field("id", q(env, c.id))
@@ -178,10 +191,11 @@ public enum JSONReport {
         })
 
         w.key("findings")
-        let findingCounts = parts.map { $0.estate.findings.count }
+        let findingArrays = parts.map { $0.estate.findings }
+        let findingCounts = findingArrays.map(\.count)
         w.rawArray(chunks: parallelElements(count: findingCounts.reduce(0, +), in: w) { i, w in
             let (p, k) = locate(i, findingCounts)
-            writeFinding(parts[p].estate.findings[k], environment: parts[p].env, to: &w)
+            findingArrays[p].withUnsafeBufferPointer { writeFinding($0[k], environment: envs[p], to: &w) }
         })
         w.endObject()
     }
@@ -233,7 +247,8 @@ public enum JSONReport {
         w.key("tls")
         w.beginObject()
         w.field("enabled", r.tls.enabled)
-        w.field("secret", r.tls.secret?.description)
+        w.key("secret")
+        if let sec = r.tls.secret { w.value(sec.namespace, "/", sec.name) } else { w.null() }
         w.field("resolver", r.tls.resolver)
         w.field("passthrough", r.tls.passthrough)
         if !r.tls.domains.isEmpty { w.field("domains", r.tls.domains) }
@@ -274,13 +289,22 @@ public enum JSONReport {
         w.field("severity", f.severity.rawValue)
         w.field("message", f.message)
         w.field("hosts", f.hosts)
-        w.field("resources", f.resources.map(\.display))
+        w.key("resources")
+        w.beginArray()
+        for r in f.resources { writeDisplay(r, to: &w) }
+        w.endArray()
         if let s = f.source {
             writeSource(s, to: &w)
         } else {
             w.key("source"); w.null()
         }
         w.endObject()
+    }
+
+    /// `ObjectRef.display` (`Kind[.group]/[namespace/]name`) as a string value, without building it.
+    static func writeDisplay(_ r: ObjectRef, to w: inout JSONWriter) {
+        let kind = r.group.isEmpty ? r.kind : r.kind + "." + r.group
+        if r.namespace.isEmpty { w.value(kind, "/", r.name) } else { w.value(kind + "/", r.namespace + "/", r.name) }
     }
 
     static func writeSource(_ s: SourceLocation, to w: inout JSONWriter) {

@@ -149,6 +149,13 @@ public struct JSONWriter {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func writeString(_ s: String) {
+        bytes.append(34)
+        writeStringBody(s)
+        bytes.append(34)
+    }
+
+    /// A string's content, escaped, without the quotes.
+    private mutating func writeStringBody(_ s: String) {
         var s = s
         let html = htmlSafe
         // Fast path: nothing to escape, copy the bytes in one go.
@@ -156,26 +163,40 @@ public struct JSONWriter {
             for b in buf where b < 0x20 || b == 34 || b == 92 || b >= 0x7F || (html && (b == 60 || b == 62 || b == 38)) {
                 return false
             }
-            bytes.append(34)
             bytes.append(contentsOf: buf)
-            bytes.append(34)
             return true
         }
         if done { return }
         // C1 controls and bidi overrides are valid JSON but are never written raw.
         if !TextSafety.isClean(s) {
-            bytes.append(34)
             for c in s.unicodeScalars {
                 if c.value < 0x80 { escapeASCII(UInt8(c.value)) }
                 else if TextSafety.needsEscape(c) { escapeU(c.value) }
                 else { bytes.append(contentsOf: String(c).utf8) }
             }
-            bytes.append(34)
             return
         }
-        bytes.append(34)
         for u in s.utf8 { escapeASCII(u) }
+    }
+
+    /// A string value made of two or three pieces, written without joining them first.
+    public mutating func value(_ a: String, _ b: String, _ c: String? = nil) {
+        beforeValue()
         bytes.append(34)
+        writeStringBody(a)
+        writeStringBody(b)
+        if let c { writeStringBody(c) }
+        bytes.append(34)
+    }
+
+    /// An array of strings, each optionally prefixed (`env:`), written without building new strings.
+    public mutating func field(_ k: String, _ v: [String], prefix: String?) {
+        guard let prefix else { field(k, v); return }
+        key(k)
+        if v.isEmpty { beforeValue(); raw("[]"); return }
+        beginArray()
+        for s in v { value(prefix, ":", s) }
+        endArray()
     }
 
     @inline(__always)

@@ -170,10 +170,22 @@ public final class GraphBuilder {
         routes = sortedRoutes
         certificates = certs
         Timings.mark("finish: ids and sort")
-        var coverage = CoverageComputer(routes: routes, certificates: certificates, traefikStores: traefikStores)
-        coverage.externalSecrets = externalSecrets
+        // The certificate indexes and the routes of each host are built side by side.
+        nonisolated(unsafe) var computer: CoverageComputer? = nil
+        nonisolated(unsafe) var groups: [(key: String, value: [Int])] = []
+        let (sortedRoutes2, certs2, stores, external) = (routes, certificates, traefikStores, externalSecrets)
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                var c = CoverageComputer(routes: sortedRoutes2, certificates: certs2, traefikStores: stores)
+                c.externalSecrets = external
+                computer = c
+            } else {
+                groups = CoverageComputer.routesByHost(sortedRoutes2)
+            }
+        }
+        var coverage = computer!
         Timings.mark("finish: certificates, indexes")
-        let hosts = coverage.hosts()
+        let hosts = coverage.hosts(groups)
         Timings.mark("finish: hosts")
         // Hosts that still hold Flux variables: say so once, where the host is written.
         for h in hosts where h.isUnresolved {
@@ -400,15 +412,19 @@ struct CoverageComputer {
         return out
     }
 
-    mutating func hosts() -> [Host] {
+    /// The routes of each host name, in name order.
+    static func routesByHost(_ routes: [Route]) -> [(key: String, value: [Int])] {
         var byName: [String: [Int]] = [:]
         for (i, r) in routes.enumerated() {
             for h in r.hosts { byName[h, default: []].append(i) }
         }
-        // Hosts are independent: compute them on all cores, each worker with its own copy of the
-        // (read-only) indexes and its own `used` set, merged at the end.
-        // In name order from the start: the chunks then come back sorted.
-        let entries = byName.sorted { $0.key < $1.key }
+        return byName.sorted { $0.key < $1.key }
+    }
+
+    /// Hosts are independent: computed on all cores, each worker with its own copy of the (read-only)
+    /// indexes and its own `used` set, merged at the end. `entries` are in name order, so the chunks
+    /// come back sorted.
+    mutating func hosts(_ entries: [(key: String, value: [Int])]) -> [Host] {
         let n = entries.count
         let chunks = n > 2048 ? 8 : 1
         let results = ParallelSlots<(hosts: [Host], used: Set<String>)>(chunks)

@@ -234,7 +234,24 @@ enum FileReader {
             let flags = fcntl(fd, F_GETFL)
             _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
         }
-        return try readAll(fd: fd, sizeHint: isRegular ? Int(st.st_size) : 65536, limit: limit)
+        if isRegular && st.st_size > 0 {
+            // The size is known: read exactly that (one read call, no second one to see the end).
+            // Files that report no size (procfs) are read to their end below.
+            let size = Int(st.st_size)
+            var got = 0
+            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+                while got < size {
+                    let r = read(fd, buf.baseAddress! + got, size - got)
+                    if r < 0 { if errno == EINTR { continue }; got = -Int(errno); break }
+                    if r == 0 { break }
+                    got += r
+                }
+                count = max(0, got)
+            }
+            if got < 0 { throw Failure.read(String(cString: strerror(Int32(-got)))) }
+            return bytes
+        }
+        return try readAll(fd: fd, sizeHint: 65536, limit: limit)
     }
 
     /// Reads until end of file in as few allocations as the size hint allows.

@@ -4,8 +4,15 @@ struct CertManagerProcessor: GraphProcessor {
     static let groups: Set<String> = ["cert-manager.io", "certmanager.k8s.io"]
     static let issuerAnnotations = ["cert-manager.io/issuer", "cert-manager.io/cluster-issuer"]
 
+    /// Which half to run (the graph builder runs the two side by side; their output is merged in this order).
+    enum Part { case all, certificates, shims }
+    var part = Part.all
+
     func run(_ b: GraphBuilder) {
-        for r in b.store.all("Certificate", groups: Self.groups) { certificate(r, b) }
+        if part != .shims {
+            for r in b.store.all("Certificate", groups: Self.groups) { certificate(r, b) }
+        }
+        guard part != .certificates else { return }
         for ing in b.store.all("Ingress", groups: IngressProcessor.groups) { ingressShim(ing, b) }
         if b.profile.certManager.gatewayAPI {
             for gw in b.store.all("Gateway", groups: ["gateway.networking.k8s.io"]) { gatewayShim(gw, b) }
