@@ -11,6 +11,8 @@ struct RuleContext {
     let hostsByResource: [ObjectRef: [String]]
     /// Certificates by the secret they produce.
     let certsBySecret: [NamespacedName: [CertificateInfo]]
+    /// The routes (indexes into the graph's routes, in order) of each Ingress.
+    let ingressRoutes: [ObjectRef: [Int]]
     /// Objects whose cert-manager annotations are ignored (their missing secrets are reported by that rule).
     var ignoredAnnotationObjects: Set<ObjectRef> = []
 
@@ -22,8 +24,13 @@ struct RuleContext {
         // The two indexes are independent: build them side by side.
         nonisolated(unsafe) var hosts: [ObjectRef: [String]] = [:]
         nonisolated(unsafe) var bySecret: [NamespacedName: [CertificateInfo]] = [:]
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
+        nonisolated(unsafe) var ingress: [ObjectRef: [Int]] = [:]
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            if part == 2 {
+                var m: [ObjectRef: [Int]] = [:]
+                for (i, r) in graph.routes.enumerated() where r.provider == .ingress { m[r.resource, default: []].append(i) }
+                ingress = m
+            } else if part == 0 {
                 var h: [ObjectRef: [String]] = [:]
                 h.reserveCapacity(graph.routes.count)
                 for r in graph.routes { h[r.resource, default: []].append(contentsOf: r.hosts) }
@@ -37,6 +44,7 @@ struct RuleContext {
         }
         hostsByResource = hosts
         certsBySecret = bySecret
+        ingressRoutes = ingress
     }
 
     func hosts(_ ref: ObjectRef) -> [String] { hostsByResource[ref] ?? [] }
@@ -96,8 +104,8 @@ enum Rules {
         for r in ctx.store.resources {
             guard let ann = r.node?["metadata", "annotations"], ann.isMapping else { continue }
             // Most objects carry no cert-manager annotation: look at the key bytes before making strings.
-            guard ann.pairs.contains(where: { p in
-                p.key.withBytes { b in
+            guard (0..<ann.count).contains(where: { i in
+                ann.key(at: i).withBytes { b in
                     b.starts(with: "cert-manager.io/".utf8) || b.starts(with: "acme.cert-manager.io/".utf8)
                         || b.starts(with: "certmanager.k8s.io/".utf8) || b.elementsEqual("kubernetes.io/tls-acme".utf8)
                 }
@@ -456,8 +464,7 @@ enum Rules {
             }
         }
         // Controllers of each Ingress (one lookup table, not a scan of every route per Ingress).
-        var controllersOf: [ObjectRef: [String]] = [:]
-        for r in ctx.graph.routes where r.provider == .ingress && controllersOf[r.resource] == nil { controllersOf[r.resource] = r.controllers }
+        func controllers(of ref: ObjectRef) -> [String]? { ctx.ingressRoutes[ref].map { ctx.graph.routes[$0[0]].controllers } }
         for ing in ctx.store.all("Ingress", groups: IngressProcessor.groups) {
             let field = ing.spec?["ingressClassName"]
             let annotation = ing.annotation("kubernetes.io/ingress.class")
@@ -467,12 +474,12 @@ enum Rules {
                     message: "Ingress \(ing.namespace)/\(ing.name) names class \(f), which no IngressClass defines",
                     hosts: hosts, resources: [ing.ref], source: ing.at(field)))
             } else if field == nil, let a = annotation, classes.byName[a] == nil,
-                      controllersOf[ing.ref]?.first == "unknown" {
+                      controllers(of: ing.ref)?.first == "unknown" {
                 out.append(Finding(rule: "ingress-class-ambiguous", severity: .warning,
                     message: "Ingress \(ing.namespace)/\(ing.name) names class \(a) in kubernetes.io/ingress.class; no IngressClass or known controller answers to it",
                     hosts: hosts, resources: [ing.ref], source: ctx.annotationLocation(ing, "kubernetes.io/ingress.class")))
             } else if field == nil && annotation == nil && ing.annotation("projectcontour.io/ingress.class") == nil && classes.soleDefault == nil {
-                let controllers = controllersOf[ing.ref] ?? []
+                let controllers = controllers(of: ing.ref) ?? []
                 let who = controllers == ["unknown"] || controllers.isEmpty ? "no controller known to take it" : "taken by \(controllers.joined(separator: " and "))"
                 out.append(Finding(rule: "ingress-class-ambiguous", severity: .warning,
                     message: "Ingress \(ing.namespace)/\(ing.name) has no class and no IngressClass is the default: which controllers serve it depends on their flags (\(who))",
@@ -491,17 +498,24 @@ enum Rules {
         ("appgw.ingress.kubernetes.io/", "azure-agic"), ("k8s.apisix.apache.org/", "apisix"),
     ]
 
+    static let annotationFamilyByPrefix: [String: (prefix: String, controller: String)] =
+        Dictionary(annotationFamilies.map { ($0.prefix, $0) }, uniquingKeysWith: { a, _ in a })
+
     static func annotationControllerMismatch(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        var controllersOf: [ObjectRef: [String]] = [:]
-        for r in ctx.graph.routes where r.provider == .ingress { controllersOf[r.resource] = r.controllers }
         for ing in ctx.store.all("Ingress", groups: IngressProcessor.groups) {
-            guard let controllers = controllersOf[ing.ref], controllers != ["unknown"] else { continue }
+            guard let idx = ctx.ingressRoutes[ing.ref], case let controllers = ctx.graph.routes[idx[idx.count - 1]].controllers,
+                  controllers != ["unknown"] else { continue }
             let families = Set(controllers.map { ControllerFamily($0) == .traefik ? "traefik" : $0 })
-            let keys = ing.node?["metadata", "annotations"]?.pairs.compactMap { $0.key.scalarText } ?? []
+            guard let ann = ing.node?["metadata", "annotations"], ann.isMapping else { continue }
             var reported = Set<String>()
-            for k in keys {
-                guard let fam = annotationFamilies.first(where: { k.hasPrefix($0.prefix) }) else { continue }
+            for i in 0..<ann.count {
+                // The family is the key's prefix up to its first `/` (looked up, not scanned for).
+                let keyNode = ann.key(at: i)
+                guard let fam = keyNode.withBytes({ b -> (prefix: String, controller: String)? in
+                    guard let slash = b.firstIndex(of: 47) else { return nil }
+                    return annotationFamilyByPrefix[String(decoding: b[...slash], as: UTF8.self)]
+                }), let k = keyNode.scalarText else { continue }
                 if k == "projectcontour.io/ingress.class" || k == "projectcontour.io/tls-cert-namespace" && families.contains("contour") { continue }
                 guard !families.contains(fam.controller), !reported.contains(fam.controller) else { continue }
                 reported.insert(fam.controller)
@@ -517,10 +531,8 @@ enum Rules {
 
     static func tlsHostsMismatch(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        var routesOf: [ObjectRef: [Route]] = [:]
-        for r in ctx.graph.routes where r.provider == .ingress { routesOf[r.resource, default: []].append(r) }
         for ing in ctx.store.all("Ingress", groups: IngressProcessor.groups) {
-            guard let routes = routesOf[ing.ref], let primary = routes.first?.controller,
+            guard let routes = ctx.ingressRoutes[ing.ref].map({ $0.map { ctx.graph.routes[$0] } }), let primary = routes.first?.controller,
                   ControllerFamily(primary) != .traefik, primary != "unknown" else { continue }
             let ruleHosts = Set((ing.spec?["rules"]?.items ?? []).compactMap { $0["host"]?.string.map(HostNames.normalize) })
             var tlsHosts = Set<String>()
@@ -552,13 +564,25 @@ enum Rules {
         var out: [Finding] = []
         let issuers = ctx.store.all("Issuer", groups: CertManagerProcessor.groups)
         let clusterIssuers = ctx.store.all("ClusterIssuer", groups: CertManagerProcessor.groups)
-        var routeControllers: [String: Set<String>] = [:]
-        for r in ctx.graph.routes { for h in r.hosts { routeControllers[h, default: []].formUnion(r.controllers) } }
+        // Controllers per host, built on first need (only HTTP-01 solvers ask).
+        var routeControllersBuilt: [String: Set<String>]? = nil
+        func routeControllers(_ host: String) -> Set<String>? {
+            if routeControllersBuilt == nil {
+                var m: [String: Set<String>] = [:]
+                for r in ctx.graph.routes { for h in r.hosts { m[h, default: []].formUnion(r.controllers) } }
+                routeControllersBuilt = m
+            }
+            return routeControllersBuilt![host]
+        }
         let classes = IngressClasses(ctx.store)
-        for c in ctx.graph.certificates where [.certificate, .ingressShim, .gatewayShim].contains(c.origin) {
+        for c in ctx.graph.certificates {
+            switch c.origin {
+            case .certificate, .ingressShim, .gatewayShim: break
+            default: continue
+            }
             guard let kind = c.issuerKind, let name = c.issuerName else { continue }
             if let g = c.issuerGroup, g != "cert-manager.io", !g.isEmpty { continue }   // an external issuer
-            let hosts = c.dnsNames.filter { ctx.graph.host($0) != nil }.sorted()
+            let hosts = c.dnsNames.filter { ctx.graph.hostIndex[$0] != nil }.sorted()
             let what = c.origin == .certificate ? "Certificate \(c.namespace)/\(c.name)" : "the \(c.origin.rawValue) certificate for secret \(c.namespace)/\(c.secretName ?? c.name)"
             let issuer: Resource?
             if kind == "ClusterIssuer" {
@@ -608,7 +632,7 @@ enum Rules {
                     solverController = cls.flatMap { ctx.store.lookup(group: "gateway.networking.k8s.io", kind: "GatewayClass", namespace: "", name: $0)?.spec?["controllerName"]?.string }
                         .map(ControllerNames.short)
                 }
-                guard let sc = solverController, let served = routeControllers[HostNames.normalize(dns)], !served.isEmpty,
+                guard let sc = solverController, let served = routeControllers(HostNames.normalize(dns)), !served.isEmpty,
                       !served.contains(sc), !served.contains(where: { ControllerFamily($0) == .traefik && sc == "traefik" }) else { continue }
                 out.append(Finding(rule: "certificate-unissuable", severity: .error,
                     message: "\(what): the HTTP-01 challenge for \(dns) is answered through \(sc), but \(served.sorted().joined(separator: ", ")) serves that host, so the challenge never reaches the solver",

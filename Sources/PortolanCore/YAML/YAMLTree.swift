@@ -218,6 +218,16 @@ public struct Node: Sendable {
         return (0..<Int(r.count)).map { Node(tree: tree, index: tree.children[s + $0]) }
     }
 
+    /// The key of the i-th entry of a mapping (no array is built, unlike `pairs`).
+    public func key(at i: Int) -> Node {
+        Node(tree: tree, index: tree.children[Int(raw.start) + 2 * i])
+    }
+
+    /// The value of the i-th entry of a mapping.
+    public func value(at i: Int) -> Node {
+        Node(tree: tree, index: tree.children[Int(raw.start) + 2 * i + 1])
+    }
+
     public var pairs: [(key: Node, value: Node)] {
         let r = raw
         guard r.kind == NodeKind.mapping.rawValue else { return [] }
