@@ -47,13 +47,15 @@ struct CertManagerProcessor: GraphProcessor {
 
     /// The issuer named by shim annotations: (kind, name, group), or nil.
     static func shimIssuer(_ r: Resource, profile: ControllerProfile, allowTLSACME: Bool) -> (kind: String, name: String, group: String)? {
-        let a = r.annotations
-        let group = a["cert-manager.io/issuer-group"] ?? "cert-manager.io"
-        if let n = a["cert-manager.io/cluster-issuer"], !n.isEmpty { return ("ClusterIssuer", n, group) }
-        if let n = a["cert-manager.io/issuer"], !n.isEmpty {
-            return (a["cert-manager.io/issuer-kind"] ?? "Issuer", n, group)
+        // Looked up in the annotations node (no dictionary of every annotation is built).
+        let ann = r.node?["metadata", "annotations"]
+        func a(_ key: String) -> String? { ann?[key]?.scalarText }
+        let group = a("cert-manager.io/issuer-group") ?? "cert-manager.io"
+        if let n = a("cert-manager.io/cluster-issuer"), !n.isEmpty { return ("ClusterIssuer", n, group) }
+        if let n = a("cert-manager.io/issuer"), !n.isEmpty {
+            return (a("cert-manager.io/issuer-kind") ?? "Issuer", n, group)
         }
-        if allowTLSACME, a["kubernetes.io/tls-acme"]?.lowercased() == "true", let d = profile.certManager.defaultIssuer {
+        if allowTLSACME, a("kubernetes.io/tls-acme")?.lowercased() == "true", let d = profile.certManager.defaultIssuer {
             return (profile.certManager.defaultIssuerKind, d, "cert-manager.io")
         }
         return nil
@@ -61,8 +63,7 @@ struct CertManagerProcessor: GraphProcessor {
 
     /// ingress-shim: one Certificate per `spec.tls[]` entry, named after its secret.
     func ingressShim(_ ing: Resource, _ b: GraphBuilder) {
-        let a = ing.annotations
-        let wantsACME = a["kubernetes.io/tls-acme"]?.lowercased() == "true"
+        let wantsACME = ing.annotation("kubernetes.io/tls-acme")?.lowercased() == "true"
         guard let issuer = Self.shimIssuer(ing, profile: b.profile, allowTLSACME: true) else {
             if wantsACME {
                 let n = ing.node?["metadata", "annotations", "kubernetes.io/tls-acme"]

@@ -1,7 +1,9 @@
 /// Services (ports by number and name) and TLS Secrets (parsed certificate metadata).
 struct CoreProcessor: GraphProcessor {
     func run(_ b: GraphBuilder) {
-        for r in b.store.all("Service", groups: [""]) {
+        let services = b.store.all("Service", groups: [""])
+        b.services.reserveCapacity(b.services.count + services.count)
+        for r in services {
             guard let spec = r.spec else {
                 b.services[r.namespacedName] = ServiceInfo(namespace: r.namespace, name: r.name, type: "ClusterIP",
                                                            externalName: nil, ports: [], source: r.source)

@@ -46,12 +46,13 @@ struct IngressProcessor: GraphProcessor {
             }
         }
 
-        let traefik = TraefikIngressTLS(ing, profile: b.profile)
+        // Traefik's annotations are read only for an Ingress that Traefik serves.
+        let traefikTLS = family == .traefik ? TraefikIngressTLS(ing, profile: b.profile) : nil
 
         func tlsFor(host: String, isDefault: Bool) -> RouteTLS {
             switch family {
             case .traefik:
-                guard traefik.enabled else { return .off }
+                guard let traefik = traefikTLS, traefik.enabled else { return .off }
                 var t = RouteTLS(enabled: true, resolver: traefik.resolver, domains: traefik.domains)
                 if let e = entries.first(where: { $0.hosts.contains { HostNames.normalize($0) == HostNames.normalize(host) } }),
                    let s = e.secret {
@@ -154,7 +155,7 @@ struct IngressProcessor: GraphProcessor {
                     b.problem(ing.at(p), "Ingress \(ing.namespace)/\(ing.name): path \(path) has no pathType (required in networking.k8s.io/v1); read as ImplementationSpecific")
                     pathType = "ImplementationSpecific"
                 }
-                if family == .traefik, pathType == "ImplementationSpecific", let m = traefik.pathMatcher { pathType = m }
+                if pathType == "ImplementationSpecific", let m = traefikTLS?.pathMatcher { pathType = m }
                 var r = Route(provider: .ingress, resource: ing, ruleIndex: ri, matchIndex: pi,
                               hosts: [host], path: path.isEmpty ? "/" : path, pathType: pathType,
                               match: "\(pathType) \(path.isEmpty ? "/" : path)",
@@ -165,14 +166,14 @@ struct IngressProcessor: GraphProcessor {
             }
         }
         for var r in routes {
-            if family == .traefik {
+            if let traefik = traefikTLS {
                 r.entryPoints = traefik.entryPoints
                 r.priority = traefik.priority
                 r.middlewares = traefik.middlewares
             }
             b.add(r)
         }
-        if family == .traefik { traefik.checkMiddlewares(ing, b, hosts: routes.flatMap(\.hosts)) }
+        if let traefik = traefikTLS { traefik.checkMiddlewares(ing, b, hosts: routes.flatMap(\.hosts)) }
     }
 }
 
