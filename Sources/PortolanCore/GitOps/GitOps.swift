@@ -186,7 +186,7 @@ final class GitOpsBuilder {
             let newFiles = more.files.filter { !have.contains($0.path) }
             let newPaths = Set(newFiles.map(\.path))
             guard !newFiles.isEmpty else { return }
-            inputs.files = (inputs.files + newFiles).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            inputs.files = (inputs.files + newFiles).sorted { utf8Precedes($0.path, $1.path) }
             inputs.resources += more.resources.filter { newPaths.contains($0.source.file) }
             inputs.problems += more.problems.filter { newPaths.contains($0.file) }
             inputs.documents += newFiles.reduce(0) { $0 + $1.documents }

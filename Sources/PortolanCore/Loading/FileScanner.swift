@@ -140,7 +140,7 @@ struct FileScanner {
             entries.append((name, e.pointee.d_type, UInt64(e.pointee.d_ino)))
         }
         closedir(d)
-        entries.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        entries.sort { utf8Precedes($0.name, $1.name) }
 
         for (name, type, ino) in entries {
             let path = join(dir, name)

@@ -67,7 +67,7 @@ public enum Loader {
         var outcomes = queue.takeOutcomes()
         outcomes.sort { a, b in
             if a.input.isStdin != b.input.isStdin { return b.input.isStdin }
-            return a.input.display.utf8.lexicographicallyPrecedes(b.input.display.utf8)
+            return utf8Precedes(a.input.display, b.input.display)
         }
         Timings.mark("parse")
 

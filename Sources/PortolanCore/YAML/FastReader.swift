@@ -10,7 +10,7 @@ struct FastReader {
     private let tree: YAMLTree
 
     /// An open block container.
-    private struct Open {
+    struct Open {
         var node: Int
         var indent: Int
         var isSeq: Bool
@@ -27,8 +27,8 @@ struct FastReader {
 
     private struct Fail: Error {}
 
-    private var open: [Open] = []
-    private var pending: [UInt32] = []
+    fileprivate(set) var open: [Open] = []
+    fileprivate(set) var pending: [UInt32] = []
     private var waiting: Pending? = nil
     private var root: UInt32? = nil
     private var nextLine = 0     // set by a block scalar that consumed lines
@@ -42,9 +42,19 @@ struct FastReader {
 
     /// Reads the document `b[start..<end]` (starting on line `firstLine`) into `tree`; returns its root,
     /// or nil (with the tree as it was) when the document is outside the subset.
-    static func read(_ b: UnsafeBufferPointer<UInt8>, start: Int, end: Int, firstLine: Int, into tree: YAMLTree) -> UInt32? {
+    static func read(_ b: UnsafeBufferPointer<UInt8>, start: Int, end: Int, firstLine: Int, into tree: YAMLTree,
+                     scratch: ParseScratch? = nil) -> UInt32? {
         let marks = (tree.raw.count, tree.bytes.count, tree.children.count)
         var r = FastReader(b, end: end, tree: tree)
+        if let scratch {
+            r.open = scratch.fastOpen; scratch.fastOpen = []
+            r.pending = scratch.fastPending; scratch.fastPending = []
+            r.open.removeAll(keepingCapacity: true)
+            r.pending.removeAll(keepingCapacity: true)
+        }
+        defer {
+            if let scratch { scratch.fastOpen = r.open; scratch.fastPending = r.pending }
+        }
         if let root = try? r.run(start: start, firstLine: firstLine) { return root }
         tree.raw.removeSubrange(marks.0...)
         tree.bytes.removeSubrange(marks.1...)
@@ -443,4 +453,13 @@ struct FastReader {
         while j < eol && b[j] == 32 { j += 1 }
         return j == eol || (b[j] == 35 && j > s)
     }
+}
+
+/// Buffers that the skimmer and the fast reader keep from one document to the next (one per file
+/// being parsed), so that each document does not allocate its stacks again.
+final class ParseScratch {
+    var skimKeys: [Range<Int>] = []
+    var skimFrames: [Skimmer.Frame] = []
+    var fastOpen: [FastReader.Open] = []
+    var fastPending: [UInt32] = []
 }

@@ -53,9 +53,9 @@ struct Skimmer {
 
     // MARK: Frames
 
-    private enum Role { case root, metadata, annotations, inMetadata, other }
+    enum Role { case root, metadata, annotations, inMetadata, other }
 
-    private struct Frame {
+    struct Frame {
         var indent: Int
         var isSeq: Bool
         var role: Role
@@ -108,9 +108,17 @@ struct Skimmer {
     }
 
     static func outcome(_ b: UnsafeBufferPointer<UInt8>, start: Int, end: Int, firstLine: Int,
-                        wanted: @escaping (String, String) -> Bool) -> Outcome {
+                        wanted: @escaping (String, String) -> Bool, scratch: ParseScratch? = nil) -> Outcome {
         var s = Skimmer(b, end: end)
         s.wanted = wanted
+        if let scratch {
+            s.keys = scratch.skimKeys; scratch.skimKeys = []
+            s.keys.removeAll(keepingCapacity: true)
+            s.framesBuffer = scratch.skimFrames; scratch.skimFrames = []
+        }
+        defer {
+            if let scratch { scratch.skimKeys = s.keys; scratch.skimFrames = s.framesBuffer }
+        }
         do {
             return .skimmed(try s.run(start: start, firstLine: firstLine, wanted: wanted))
         } catch is Wanted {
@@ -119,6 +127,9 @@ struct Skimmer {
             return .outside
         }
     }
+
+    /// The frame stack's storage, kept between documents.
+    private var framesBuffer: [Frame] = []
 
     private struct Wanted: Error {}
     private var wanted: ((String, String) -> Bool)? = nil
@@ -133,7 +144,10 @@ struct Skimmer {
     private var annotationEntries: [Entry] = []
 
     private mutating func run(start: Int, firstLine: Int, wanted: (String, String) -> Bool) throws -> Document {
-        var frames: [Frame] = []
+        var frames = framesBuffer
+        framesBuffer = []
+        frames.removeAll(keepingCapacity: true)
+        defer { framesBuffer = frames }
         var pending: Pending? = nil
         var i = start
         var line = firstLine

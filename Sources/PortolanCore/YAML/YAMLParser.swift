@@ -60,6 +60,7 @@ public enum YAMLParser {
                !segments.isEmpty {
                 var docIndex = 0
                 var runStart: Int? = nil
+                let scratch = ParseScratch()
                 func flush(_ upTo: Int) {
                     guard let a = runStart else { return }
                     runStart = nil
@@ -82,15 +83,15 @@ public enum YAMLParser {
                         if runStart == nil { runStart = i }
                         continue
                     }
-                    switch Skimmer.outcome(buf, start: seg.bodyStart, end: hi, firstLine: seg.bodyLine, wanted: keep) {
+                    switch Skimmer.outcome(buf, start: seg.bodyStart, end: hi, firstLine: seg.bodyLine, wanted: keep, scratch: scratch) {
                     case .skimmed(let doc):
                         flush(i)
-                        builder.addSkimmed(doc, skimmer: Skimmer(buf, end: hi), index: docIndex, line: seg.docLine)
+                        builder.addSkimmed(doc, source: buf, index: docIndex, line: seg.docLine)
                         docIndex += 1
                         continue
                     case .wanted:
                         // The whole tree is needed: built directly when the document is simple enough.
-                        if let root = FastReader.read(buf, start: seg.bodyStart, end: hi, firstLine: seg.bodyLine, into: builder.tree) {
+                        if let root = FastReader.read(buf, start: seg.bodyStart, end: hi, firstLine: seg.bodyLine, into: builder.tree, scratch: scratch) {
                             flush(i)
                             builder.documents.append(YAMLDocument(root: builder.tree.node(Int(root)), index: docIndex, line: seg.docLine))
                             docIndex += 1
@@ -452,14 +453,24 @@ final class TreeBuilder {
     }
 
     /// Adds a skimmed document: its kept entries as nodes with their real positions.
-    func addSkimmed(_ doc: Skimmer.Document, skimmer: Skimmer, index: Int, line: Int) {
+    func addSkimmed(_ doc: Skimmer.Document, source: UnsafeBufferPointer<UInt8>, index: Int, line: Int) {
         func scalar(_ s: Skimmer.Scalar) -> UInt32 {
-            let start = UInt32(truncatingIfNeeded: tree.bytes.count)
-            let text = skimmer.bytes(s)
-            tree.bytes.append(contentsOf: text)
+            let start = tree.bytes.count
+            let text = UnsafeBufferPointer(rebasing: source[s.start..<(s.start + s.count)])
+            if s.style == .singleQuoted {
+                // `''` reads as `'`.
+                var j = 0
+                while j < text.count {
+                    tree.bytes.append(text[j])
+                    j += text[j] == 39 && j + 1 < text.count && text[j + 1] == 39 ? 2 : 1
+                }
+            } else {
+                tree.bytes.append(contentsOf: text)
+            }
             let idx = UInt32(tree.raw.count)
             tree.raw.append(.init(kind: NodeKind.scalar.rawValue, flags: s.style == .plain ? 0 : ScalarStyle.quoted.rawValue,
-                                  line: UInt32(s.line), column: UInt32(s.column), start: start, count: UInt32(text.count)))
+                                  line: UInt32(s.line), column: UInt32(s.column), start: UInt32(truncatingIfNeeded: start),
+                                  count: UInt32(tree.bytes.count - start)))
             return idx
         }
         func null(_ line: Int, _ column: Int) -> UInt32 {
@@ -469,21 +480,25 @@ final class TreeBuilder {
             return idx
         }
         func mapping(_ line: Int, _ column: Int, _ entries: [Skimmer.Entry]) -> UInt32 {
-            var kids: [UInt32] = []
-            for e in entries {
-                let k = e.key
-                kids.append(scalar(k))
-                switch e.value {
-                case .scalar(let s): kids.append(scalar(s))
-                case .mapping(let l, let c, let e): kids.append(mapping(l, c, e))
-                case .dropped: kids.append(null(k.line, k.column + k.count + 1))
+            // The children are collected on the stack (nested mappings add theirs to the tree first).
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * entries.count) { kids in
+                var n = 0
+                for e in entries {
+                    let k = e.key
+                    kids[n] = scalar(k)
+                    switch e.value {
+                    case .scalar(let s): kids[n + 1] = scalar(s)
+                    case .mapping(let l, let c, let e): kids[n + 1] = mapping(l, c, e)
+                    case .dropped: kids[n + 1] = null(k.line, k.column + k.count + 1)
+                    }
+                    n += 2
                 }
+                let idx = UInt32(tree.raw.count)
+                tree.raw.append(.init(kind: NodeKind.mapping.rawValue, flags: 0, line: UInt32(line), column: UInt32(column),
+                                      start: UInt32(tree.children.count), count: UInt32(n)))
+                tree.children.append(contentsOf: UnsafeBufferPointer(rebasing: kids[..<n]))
+                return idx
             }
-            let idx = UInt32(tree.raw.count)
-            tree.raw.append(.init(kind: NodeKind.mapping.rawValue, flags: 0, line: UInt32(line), column: UInt32(column),
-                                  start: UInt32(tree.children.count), count: UInt32(kids.count)))
-            tree.children.append(contentsOf: kids)
-            return idx
         }
         let root = mapping(doc.line, doc.column, doc.entries)
         documents.append(YAMLDocument(root: tree.node(Int(root)), index: index, line: line))

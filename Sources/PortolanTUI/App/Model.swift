@@ -207,7 +207,7 @@ public final class ExplorerModel: @unchecked Sendable {
             sorts: [
                 { a, b in
                     let ha = routes[a].hosts.first ?? "", hb = routes[b].hosts.first ?? ""
-                    if ha != hb { return ha.utf8.lexicographicallyPrecedes(hb.utf8) }
+                    if ha != hb { return utf8Precedes(ha, hb) }
                     if routes[a].path != routes[b].path { return routes[a].path < routes[b].path }
                     return a < b
                 },
@@ -343,7 +343,7 @@ public final class ExplorerModel: @unchecked Sendable {
             paths.insert(p)
         }
         var rows: [FileRow] = []
-        for p in paths.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for p in paths.sorted(by: { utf8Precedes($0, $1) }) {
             rows.append(fileIndex[p].map { .file($0) } ?? .path(p))
             for pr in (byFile[p] ?? []).sorted() { rows.append(.problem(pr)) }
         }
