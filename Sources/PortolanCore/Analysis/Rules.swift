@@ -101,15 +101,8 @@ enum Rules {
 
     static func certManagerAnnotationIgnored(_ ctx: inout RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for r in ctx.store.resources {
+        for r in ctx.store.resources where r.mentionsCertManager {
             guard let ann = r.node?["metadata", "annotations"], ann.isMapping else { continue }
-            // Most objects carry no cert-manager annotation: look at the key bytes before making strings.
-            guard (0..<ann.count).contains(where: { i in
-                ann.key(at: i).withBytes { b in
-                    b.starts(with: "cert-manager.io/".utf8) || b.starts(with: "acme.cert-manager.io/".utf8)
-                        || b.starts(with: "certmanager.k8s.io/".utf8) || b.elementsEqual("kubernetes.io/tls-acme".utf8)
-                }
-            }) else { continue }
             let keys = ann.pairs.compactMap { $0.key.scalarText }
             let isTraefikRoute = traefikGroups.contains(r.group) && r.kind.hasPrefix("IngressRoute")
             let isContour = (r.group == "projectcontour.io" && r.kind == "HTTPProxy") || (r.group == "contour.heptio.com" && r.kind == "IngressRoute")
@@ -436,7 +429,7 @@ enum Rules {
             }
         }
         var out: [Finding] = []
-        for r in ctx.store.resources where deprecatedGroups.contains(r.group) {
+        for r in deprecatedGroups.sorted().flatMap({ ctx.store.all(inGroup: $0) }) {
             guard let d = deprecations.first(where: { d in
                 d.group == r.group && (d.versions.isEmpty || d.versions.contains(r.version)) && (d.kinds.isEmpty || d.kinds.contains(r.kind))
             }) else { continue }
@@ -761,7 +754,7 @@ enum Rules {
 
     static func routingKindUnsupported(_ ctx: RuleContext) -> [Finding] {
         var groups: [String: (entry: Int, kind: String, resources: [Resource])] = [:]
-        for r in ctx.store.resources where unsupportedGroups.contains(r.group) {
+        for r in unsupportedGroups.sorted().flatMap({ ctx.store.all(inGroup: $0) }) {
             guard let i = unsupportedKinds.firstIndex(where: { $0.group == r.group && $0.kinds.contains(r.kind) }) else { continue }
             groups["\(r.kind).\(r.group)", default: (i, r.kind, [])].resources.append(r)
         }

@@ -119,6 +119,10 @@ public final class Resource: Sendable {
     public let ref: ObjectRef
     /// Patch files that changed this object (kustomize overlays); its `source` stays the original's.
     public let patchedBy: [String]
+    /// The object carries a cert-manager annotation (`cert-manager.io/...`, `acme.cert-manager.io/...`,
+    /// the legacy `certmanager.k8s.io/...`, or `kubernetes.io/tls-acme`): worked out once, when the
+    /// object is read, so that the rule about ignored annotations need not look at every object.
+    public let mentionsCertManager: Bool
 
     public init(apiVersion: String, group: String, version: String, kind: String, namespace: String, name: String,
                 source: SourceLocation, document: Int, item: Int, node: Node?, secret: SecretSummary?,
@@ -128,6 +132,16 @@ public final class Resource: Sendable {
         self.item = item; self.node = node; self.secret = secret; self.ignoreAnnotation = ignoreAnnotation
         self.ref = ObjectRef(group: group, kind: kind, namespace: namespace, name: name)
         self.patchedBy = patchedBy
+        if let ann = node?["metadata", "annotations"], ann.isMapping {
+            mentionsCertManager = (0..<ann.count).contains { i in
+                ann.key(at: i).withBytes { b in
+                    b.starts(with: "cert-manager.io/".utf8) || b.starts(with: "acme.cert-manager.io/".utf8)
+                        || b.starts(with: "certmanager.k8s.io/".utf8) || b.elementsEqual("kubernetes.io/tls-acme".utf8)
+                }
+            }
+        } else {
+            mentionsCertManager = false
+        }
     }
 
     public var namespacedName: NamespacedName { NamespacedName(namespace, name) }

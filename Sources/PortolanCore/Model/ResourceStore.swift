@@ -8,7 +8,7 @@ public final class ResourceStore: @unchecked Sendable {
     private let byRef: [ObjectRef: Int]
     private let byKind: [String: [Int]]
     private let namespaceLabels: [String: [String: String]]
-    private let presentGroups: Set<String>
+    private let byGroup: [String: [Int]]
 
     /// Indexes the resources. The same object defined twice keeps its first definition (by path order);
     /// the second becomes a problem (one pass does both, so the loader need not deduplicate first).
@@ -16,7 +16,7 @@ public final class ResourceStore: @unchecked Sendable {
         // The identity index and the kind index are built side by side; the kind index assumes no
         // duplicates and is built again over the kept resources in the rare case there are some.
         nonisolated(unsafe) var definitions: (kept: [Resource], index: [ObjectRef: Int], duplicates: [Problem]) = ([], [:], [])
-        nonisolated(unsafe) var byKindAll: (kinds: [String: [Int]], labels: [String: [String: String]], groups: Set<String>) = ([:], [:], [])
+        nonisolated(unsafe) var byKindAll: (kinds: [String: [Int]], labels: [String: [String: String]], groups: [String: [Int]]) = ([:], [:], [:])
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 { definitions = ResourceStore.firstDefinitions(inputs.resources) }
             else { byKindAll = ResourceStore.kindIndex(inputs.resources) }
@@ -32,21 +32,25 @@ public final class ResourceStore: @unchecked Sendable {
         byRef = refs
         byKind = kinds
         namespaceLabels = labels
-        presentGroups = groups
+        byGroup = groups
     }
 
     /// Whether any resource of this API group is in the input.
-    public func hasGroup(_ group: String) -> Bool { presentGroups.contains(group) }
+    public func hasGroup(_ group: String) -> Bool { byGroup[group] != nil }
+
+    /// Every resource of one API group, in load order.
+    public func all(inGroup group: String) -> [Resource] {
+        (byGroup[group] ?? []).map { inputs.resources[$0] }
+    }
 
     /// Resource indexes by kind, and the labels of each namespace.
-    static func kindIndex(_ resources: [Resource]) -> (kinds: [String: [Int]], labels: [String: [String: String]], groups: Set<String>) {
+    static func kindIndex(_ resources: [Resource]) -> (kinds: [String: [Int]], labels: [String: [String: String]], groups: [String: [Int]]) {
         var kinds: [String: [Int]] = [:]
         var labels: [String: [String: String]] = [:]
-        var groups = Set<String>()
-        var lastGroup: String? = nil
+        var groups: [String: [Int]] = [:]
         for (i, r) in resources.enumerated() {
             kinds[r.kind, default: []].append(i)
-            if r.group != lastGroup { groups.insert(r.group); lastGroup = r.group }
+            groups[r.group, default: []].append(i)
             if r.group.isEmpty && r.kind == "Namespace" {
                 var l = r.labels
                 // The API server adds this label to every namespace.
