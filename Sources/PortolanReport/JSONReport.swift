@@ -218,6 +218,8 @@ public enum JSONReport {
                 if i > lo { out.raw(separator) }
                 body(i, &out)
                 out.reset()
+                // Size the buffer from the first element, so that it does not grow (and copy) a dozen times.
+                if i == lo && hi - lo > 1 { out.reserve(out.count * (hi - lo) * 5 / 4) }
             }
             results.set(c, out.bytes)
         }

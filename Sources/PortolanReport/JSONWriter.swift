@@ -58,6 +58,12 @@ public struct JSONWriter {
         endArray()
     }
 
+    /// Bytes written to the current buffer.
+    public var count: Int { bytes.count }
+
+    /// Makes room for this many bytes in the current buffer.
+    public mutating func reserve(_ n: Int) { bytes.reserveCapacity(n) }
+
     /// Appends bytes as they are (a separator between values written elsewhere).
     public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 

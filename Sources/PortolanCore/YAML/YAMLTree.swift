@@ -184,11 +184,18 @@ public struct Node: Sendable {
                     tree.bytes.withUnsafeBufferPointer { bytes in
                         var i = Int(r.start + r.count) - 2
                         let start = Int(r.start)
+                        let n = kb.count
+                        // First and last bytes are compared before the rest: most keys differ there.
+                        let first: UInt8 = n > 0 ? kb[0] : 0, last: UInt8 = n > 0 ? kb[n - 1] : 0
                         while i >= start {
                             let kr = raws[Int(children[i])]
-                            if kr.kind == NodeKind.scalar.rawValue && Int(kr.count) == kb.count
-                                && (kb.count == 0 || memcmp(bytes.baseAddress! + Int(kr.start), kb.baseAddress!, kb.count) == 0) {
-                                return children[i + 1]
+                            if kr.kind == NodeKind.scalar.rawValue && Int(kr.count) == n {
+                                if n == 0 { return children[i + 1] }
+                                let at = Int(kr.start)
+                                if bytes[at] == first && bytes[at + n - 1] == last
+                                    && (n <= 2 || memcmp(bytes.baseAddress! + at, kb.baseAddress!, n) == 0) {
+                                    return children[i + 1]
+                                }
                             }
                             i -= 2
                         }
