@@ -20,6 +20,7 @@ enum Bench {
         let estate = GitOps.run(LoadOptions(paths: [path]), analysis: analysis)
         let loaded = ms(t0)
         let model = ExplorerModel(estate)
+        let modelBuilt = ms(t0)
         var state = AppState(theme: Theme(mode: .palette256, symbols: .unicode), size: Size(width: 200, height: 60), model: model)
         let backend = TestBackend(width: 200, height: 60)
         let terminal = Terminal(backend)
@@ -38,8 +39,8 @@ enum Bench {
             let median = times[times.count / 2], p99 = times[min(times.count - 1, times.count * 99 / 100)]
             print(String(format: "%-28@ %5d keys  median %6.2f ms  p99 %6.2f ms", name as NSString, times.count, median, p99))
         }
-        print(String(format: "routes %d, hosts %d; load and analysis %.0f ms; first frame at %.0f ms",
-                     estate.graph.routes.count, estate.graph.hosts.count, loaded, firstFrame))
+        print(String(format: "routes %d, hosts %d; load and analysis %.0f ms; explorer model at %.0f ms; first frame at %.0f ms",
+                     estate.graph.routes.count, estate.graph.hosts.count, loaded, modelBuilt, firstFrame))
         state = Reducer.reduce(state, .char("2")).0   // the Routes view: the longest list
         measure("move (j)", Array(repeating: .char("j"), count: keys))
         measure("filter keystroke", KeyEvent.typing("/") + KeyEvent.typing(String(repeating: "app-0", count: max(1, keys / 10))))

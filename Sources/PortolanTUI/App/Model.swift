@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import PortolanCore
 
@@ -120,47 +121,70 @@ public final class ExplorerModel: @unchecked Sendable {
         self.estate = estate
         self.sources = sources
         let g = estate.graph
-        var byHost: [String: [Int]] = [:], byRoute: [String: [Int]] = [:], byCert: [String: [Int]] = [:]
-        var byResource: [ObjectRef: [Int]] = [:], byFile: [String: [Int]] = [:]
-        var sev: [Severity: Int] = [:]
-        for (i, f) in estate.findings.enumerated() {
-            for h in Set(f.hosts) { byHost[h, default: []].append(i) }
-            for r in Set(f.routes) { byRoute[r, default: []].append(i) }
-            for c in Set(f.certificates) { byCert[c, default: []].append(i) }
-            for r in Set(f.resources) { byResource[r, default: []].append(i) }
-            if let s = f.source { byFile[s.file, default: []].append(i) }
-            sev[f.severity, default: 0] += 1
+        // Five independent indexes, built side by side.
+        nonisolated(unsafe) var byHost: [String: [Int]] = [:], byRoute: [String: [Int]] = [:], byCert: [String: [Int]] = [:]
+        nonisolated(unsafe) var byResource: [ObjectRef: [Int]] = [:], byFile: [String: [Int]] = [:]
+        nonisolated(unsafe) var sev: [Severity: Int] = [:]
+        nonisolated(unsafe) var bySvc: [NamespacedName: [Int]] = [:]
+        nonisolated(unsafe) var provCounts: [Provider: Int] = [:]
+        nonisolated(unsafe) var cov: [String: [(host: String, candidate: CoverageCandidate)]] = [:]
+        nonisolated(unsafe) var rbf: [String: [Int]] = [:]
+        nonisolated(unsafe) var fileRowList: [FileRow] = []
+        DispatchQueue.concurrentPerform(iterations: 5) { part in
+            switch part {
+            case 0:
+                for (i, f) in estate.findings.enumerated() {
+                    for h in Set(f.hosts) { byHost[h, default: []].append(i) }
+                    for r in Set(f.routes) { byRoute[r, default: []].append(i) }
+                    for c in Set(f.certificates) { byCert[c, default: []].append(i) }
+                    for r in Set(f.resources) { byResource[r, default: []].append(i) }
+                    if let s = f.source { byFile[s.file, default: []].append(i) }
+                    sev[f.severity, default: 0] += 1
+                }
+            case 1:
+                for (i, r) in g.routes.enumerated() {
+                    provCounts[r.provider, default: 0] += 1
+                    var seen = Set<NamespacedName>()
+                    for b in r.backends where b.kind == "Service" {
+                        let k = NamespacedName(b.namespace, b.name)
+                        if seen.insert(k).inserted { bySvc[k, default: []].append(i) }
+                    }
+                }
+            case 2:
+                for h in g.hosts {
+                    for c in h.candidates { if let id = c.certificate { cov[id, default: []].append((h.name, c)) } }
+                }
+            case 3:
+                for (i, r) in estate.inputs.resources.enumerated() { rbf[r.source.file, default: []].append(i) }
+            default:
+                fileRowList = Self.makeFileRows(estate.inputs, problems: estate.problems)
+            }
         }
         findingsByHost = byHost; findingsByRoute = byRoute; findingsByCertificate = byCert
         findingsByResource = byResource; findingsByFile = byFile; severityCounts = sev
-
-        var bySvc: [NamespacedName: [Int]] = [:]
-        var provCounts: [Provider: Int] = [:]
-        for (i, r) in g.routes.enumerated() {
-            provCounts[r.provider, default: 0] += 1
-            var seen = Set<NamespacedName>()
-            for b in r.backends where b.kind == "Service" {
-                let k = NamespacedName(b.namespace, b.name)
-                if seen.insert(k).inserted { bySvc[k, default: []].append(i) }
-            }
-        }
         routesByService = bySvc
         providerCounts = provCounts
-
-        var cov: [String: [(host: String, candidate: CoverageCandidate)]] = [:]
-        for h in g.hosts {
-            for c in h.candidates { if let id = c.certificate { cov[id, default: []].append((h.name, c)) } }
-        }
         coverageByCertificate = cov
         problems = estate.problems
         resourceCount = estate.inputs.resources.count
-        var rbf: [String: [Int]] = [:]
-        for (i, r) in estate.inputs.resources.enumerated() { rbf[r.source.file, default: []].append(i) }
         resourcesByFile = rbf
-        fileRows = Self.makeFileRows(estate.inputs, problems: estate.problems)
+        fileRows = fileRowList
 
         // Per-view data.
-        func lower(_ parts: [String]) -> [UInt8] { Array(parts.joined(separator: " ").lowercased().utf8) }
+        // The parts joined by spaces and lowercased (ASCII directly; other text through `lowercased()`).
+        func lower(_ parts: [String]) -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count + 1 })
+            for (i, p) in parts.enumerated() {
+                if i > 0 { out.append(32) }
+                if p.utf8.allSatisfy({ $0 < 0x80 }) {
+                    for b in p.utf8 { out.append(b >= 65 && b <= 90 ? b + 32 : b) }
+                } else {
+                    out.append(contentsOf: p.lowercased().utf8)
+                }
+            }
+            return out
+        }
         func mask(_ ps: some Sequence<Provider>) -> UInt8 {
             ps.reduce(0) { $0 | ExplorerModel.bit($1) }
         }
@@ -170,74 +194,81 @@ public final class ExplorerModel: @unchecked Sendable {
         let routes = g.routes, hosts = g.hosts, services = g.services, certs = g.certificates, findings = estate.findings
 
         // Hosts
-        let hostWorst = hosts.map { worst(byHost[$0.name]) }
-        let hostFindings = hosts.map { byHost[$0.name]?.count ?? 0 }
-        let hostData = ViewData(
-            count: hosts.count,
-            search: hosts.map { h in lower([h.name, h.tls.rawValue] + h.providers.map(\.rawValue) + h.controllers
-                                           + (h.controllers.count > 1 ? ["conflict"] : [])) },
-            providers: hosts.map { mask($0.providers) },
-            worst: hostWorst,
-            keys: hosts.map(\.name),
-            sortNames: ["name", "findings", "routes", "tls"],
-            sorts: [
-                nil,
-                { a, b in
-                    if hostWorst[a] != hostWorst[b] { return hostWorst[a] > hostWorst[b] }
-                    return hostFindings[a] != hostFindings[b] ? hostFindings[a] > hostFindings[b] : a < b
-                },
-                { a, b in hosts[a].routes.count != hosts[b].routes.count ? hosts[a].routes.count > hosts[b].routes.count : a < b },
-                { a, b in
-                    let ra = ExplorerModel.tlsRank(hosts[a]), rb = ExplorerModel.tlsRank(hosts[b])
-                    return ra != rb ? ra < rb : a < b
-                },
-            ])
+        let makeHosts: () -> ViewData = {
+            let hostWorst = hosts.map { worst(byHost[$0.name]) }
+            let hostFindings = hosts.map { byHost[$0.name]?.count ?? 0 }
+            return ViewData(
+                count: hosts.count,
+                search: hosts.map { h in lower([h.name, h.tls.rawValue] + h.providers.map(\.rawValue) + h.controllers
+                                               + (h.controllers.count > 1 ? ["conflict"] : [])) },
+                providers: hosts.map { mask($0.providers) },
+                worst: hostWorst,
+                keys: hosts.map(\.name),
+                sortNames: ["name", "findings", "routes", "tls"],
+                sorts: [
+                    nil,
+                    { a, b in
+                        if hostWorst[a] != hostWorst[b] { return hostWorst[a] > hostWorst[b] }
+                        return hostFindings[a] != hostFindings[b] ? hostFindings[a] > hostFindings[b] : a < b
+                    },
+                    { a, b in hosts[a].routes.count != hosts[b].routes.count ? hosts[a].routes.count > hosts[b].routes.count : a < b },
+                    { a, b in
+                        let ra = ExplorerModel.tlsRank(hosts[a]), rb = ExplorerModel.tlsRank(hosts[b])
+                        return ra != rb ? ra < rb : a < b
+                    },
+                ])
+        }
 
         // Routes
-        let routeData = ViewData(
-            count: routes.count,
-            search: routes.map { r in
-                lower([r.id, r.controller, r.path, r.match, r.kind, r.namespace + "/" + r.name, r.provider.rawValue]
-                      + r.hosts + r.backends.map(\.display))
-            },
-            providers: routes.map { ExplorerModel.bit($0.provider) },
-            worst: routes.map { worst(byRoute[$0.id]) },
-            keys: routes.map(\.id),
-            sortNames: ["host", "id", "provider", "controller"],
-            sorts: [
-                { a, b in
-                    let ha = routes[a].hosts.first ?? "", hb = routes[b].hosts.first ?? ""
-                    if ha != hb { return utf8Precedes(ha, hb) }
-                    if routes[a].path != routes[b].path { return routes[a].path < routes[b].path }
-                    return a < b
+        let makeRoutes: () -> ViewData = {
+            ViewData(
+                count: routes.count,
+                search: routes.map { r in
+                    lower([r.id, r.controller, r.path, r.match, r.kind, r.namespace + "/" + r.name, r.provider.rawValue]
+                          + r.hosts + r.backends.map(\.display))
                 },
-                nil,
-                { a, b in routes[a].provider != routes[b].provider ? routes[a].provider < routes[b].provider : a < b },
-                { a, b in routes[a].controller != routes[b].controller ? routes[a].controller < routes[b].controller : a < b },
-            ])
+                providers: routes.map { ExplorerModel.bit($0.provider) },
+                worst: routes.map { worst(byRoute[$0.id]) },
+                keys: routes.map(\.id),
+                sortNames: ["host", "id", "provider", "controller"],
+                sorts: [
+                    { a, b in
+                        let ha = routes[a].hosts.first ?? "", hb = routes[b].hosts.first ?? ""
+                        if ha != hb { return utf8Precedes(ha, hb) }
+                        if routes[a].path != routes[b].path { return routes[a].path < routes[b].path }
+                        return a < b
+                    },
+                    nil,
+                    { a, b in routes[a].provider != routes[b].provider ? routes[a].provider < routes[b].provider : a < b },
+                    { a, b in routes[a].controller != routes[b].controller ? routes[a].controller < routes[b].controller : a < b },
+                ])
+        }
 
         // Services
-        let svcRoutes: [[Int]] = services.map { bySvc[NamespacedName($0.namespace, $0.name)] ?? [] }
-        let serviceData = ViewData(
-            count: services.count,
-            search: services.map { s in lower([s.namespace + "/" + s.name, s.type, s.externalName ?? ""]
-                                             + s.ports.map { "\($0.port) \($0.name ?? "")" }) },
-            providers: svcRoutes.map { mask($0.map { routes[$0].provider }) },
-            worst: services.map { worst(byResource[ExplorerModel.serviceRef($0)]) },
-            keys: services.map { "\($0.namespace)/\($0.name)" },
-            sortNames: ["name", "routes"],
-            sorts: [
-                nil,
-                { a, b in svcRoutes[a].count != svcRoutes[b].count ? svcRoutes[a].count > svcRoutes[b].count : a < b },
-            ])
+        let makeServices: () -> ViewData = {
+            let svcRoutes: [[Int]] = services.map { bySvc[NamespacedName($0.namespace, $0.name)] ?? [] }
+            return ViewData(
+                count: services.count,
+                search: services.map { s in lower([s.namespace + "/" + s.name, s.type, s.externalName ?? ""]
+                                                 + s.ports.map { "\($0.port) \($0.name ?? "")" }) },
+                providers: svcRoutes.map { mask($0.map { routes[$0].provider }) },
+                worst: services.map { worst(byResource[ExplorerModel.serviceRef($0)]) },
+                keys: services.map { "\($0.namespace)/\($0.name)" },
+                sortNames: ["name", "routes"],
+                sorts: [
+                    nil,
+                    { a, b in svcRoutes[a].count != svcRoutes[b].count ? svcRoutes[a].count > svcRoutes[b].count : a < b },
+                ])
+        }
 
         // Certificates
-        let certProviders: [UInt8] = certs.map { c in
-            var m: UInt8 = 0
-            for (_, cand) in cov[c.id] ?? [] { if let r = g.route(cand.route) { m |= ExplorerModel.bit(r.provider) } }
-            return m
+        let makeCertificates: () -> ViewData = {
+            let certProviders: [UInt8] = certs.map { c in
+                var m: UInt8 = 0
+                for (_, cand) in cov[c.id] ?? [] { if let r = g.route(cand.route) { m |= ExplorerModel.bit(r.provider) } }
+                return m
         }
-        let certificateData = ViewData(
+        return ViewData(
             count: certs.count,
             search: certs.map { c in lower([c.id, c.origin.rawValue, c.secretName ?? "", c.issuer ?? "", c.commonName ?? ""] + c.dnsNames) },
             providers: certProviders,
@@ -254,55 +285,69 @@ public final class ExplorerModel: @unchecked Sendable {
                 },
                 nil,
             ])
+        }
 
         // Findings
-        let findingData = ViewData(
-            count: findings.count,
-            search: findings.map { f in lower([f.rule, f.severity.rawValue, f.message, f.source?.description ?? ""] + f.hosts) },
-            providers: findings.map { f in
-                var m: UInt8 = 0
-                for r in f.routes { if let route = g.route(r) { m |= ExplorerModel.bit(route.provider) } }
-                for h in f.hosts { if let host = g.host(h) { m |= mask(host.providers) } }
-                return m
-            },
-            worst: findings.map { UInt8($0.severity.rank) },
-            keys: findings.map(ExplorerModel.findingKey),
-            sortNames: ["severity", "location", "rule"],
-            sorts: [
-                { a, b in findings[a].severity != findings[b].severity ? findings[a].severity > findings[b].severity : a < b },
-                nil,
-                { a, b in findings[a].rule != findings[b].rule ? findings[a].rule < findings[b].rule : a < b },
-            ])
+        let makeFindings: () -> ViewData = {
+            ViewData(
+                count: findings.count,
+                search: findings.map { f in lower([f.rule, f.severity.rawValue, f.message, f.source?.description ?? ""] + f.hosts) },
+                providers: findings.map { f in
+                    var m: UInt8 = 0
+                    for r in f.routes { if let route = g.route(r) { m |= ExplorerModel.bit(route.provider) } }
+                    for h in f.hosts { if let host = g.host(h) { m |= mask(host.providers) } }
+                    return m
+                },
+                worst: findings.map { UInt8($0.severity.rank) },
+                keys: findings.map(ExplorerModel.findingKey),
+                sortNames: ["severity", "location", "rule"],
+                sorts: [
+                    { a, b in findings[a].severity != findings[b].severity ? findings[a].severity > findings[b].severity : a < b },
+                    nil,
+                    { a, b in findings[a].rule != findings[b].rule ? findings[a].rule < findings[b].rule : a < b },
+                ])
+        }
 
         // Files
         let rows = fileRows, files = estate.inputs.files
-        let fileData = ViewData(
-            count: rows.count,
-            search: rows.map { row in
-                switch row {
-                case .file(let i): return lower([files[i].path])
-                case .path(let p): return lower([p])
-                case .problem(let p): return lower([p.file, p.message])
-                }
-            },
-            providers: rows.map { _ in 0 },
-            worst: rows.map { row in
-                if case .problem = row { return 2 }
-                return 0
-            },
-            keys: rows.map { row in
-                switch row {
-                case .file(let i): return files[i].path
-                case .path(let p): return p
-                case .problem(let p): return "\(p.file):\(p.line):\(p.column):\(p.message)"
-                }
-            },
-            sortNames: ["path"],
-            sorts: [nil])
+        let makeFiles: () -> ViewData = {
+            ViewData(
+                count: rows.count,
+                search: rows.map { row in
+                    switch row {
+                    case .file(let i): return lower([files[i].path])
+                    case .path(let p): return lower([p])
+                    case .problem(let p): return lower([p.file, p.message])
+                    }
+                },
+                providers: rows.map { _ in 0 },
+                worst: rows.map { row in
+                    if case .problem = row { return 2 }
+                    return 0
+                },
+                keys: rows.map { row in
+                    switch row {
+                    case .file(let i): return files[i].path
+                    case .path(let p): return p
+                    case .problem(let p): return "\(p.file):\(p.line):\(p.column):\(p.message)"
+                    }
+                },
+                sortNames: ["path"],
+                sorts: [nil])
+        }
 
-        var all = [hostData, routeData, serviceData, certificateData, findingData, fileData]
-        for i in all.indices { all[i].keyIndex = ViewData.index(all[i].keys) }
-        views = all
+        // The six views are independent: built side by side.
+        nonisolated(unsafe) let makers = [makeHosts, makeRoutes, makeServices, makeCertificates, makeFindings, makeFiles]
+        // Each also puts its rows in the first (default) order, which the first frame shows.
+        let built = ParallelSlots<(ViewData, [Int])>(makers.count)
+        DispatchQueue.concurrentPerform(iterations: makers.count) { i in
+            var v = makers[i]()
+            v.keyIndex = ViewData.index(v.keys)
+            let natural = Array(0..<v.count)
+            built.set(i, (v, v.sorts.first.flatMap { $0 }.map { natural.sorted(by: $0) } ?? natural))
+        }
+        views = built.values.map { $0!.0 }
+        for (i, b) in built.values.enumerated() { sortCache[(i + 1) * 16] = b!.1 }
     }
 
     static func bit(_ p: Provider) -> UInt8 {
