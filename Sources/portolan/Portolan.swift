@@ -158,6 +158,16 @@ struct AnalysisFlags: ParsableArguments {
 /// Large results are kept here until the process exits, so the program does not spend its last
 /// moments freeing a graph that the operating system reclaims anyway.
 nonisolated(unsafe) var keptUntilExit: [Any] = []
+let keptUntilExitLock = NSLock()
+
+/// For commands that end once their output is written: the engine's large temporaries are kept, not freed.
+func keepTemporariesUntilExit() {
+    Lifetime.keepUntilExit = { value in
+        keptUntilExitLock.lock()
+        keptUntilExit.append(value)
+        keptUntilExitLock.unlock()
+    }
+}
 
 enum Stderr {
     static func line(_ s: String) {
@@ -218,6 +228,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        keepTemporariesUntilExit()
         let estate = try analysis.estate(input)
         if baseline != nil || writeBaseline != nil {
             return try BaselineGate.run(estate, baseline: baseline, write: writeBaseline, failOn: failOn.severity, colors: .init(enabled: useColor(noColorFlag: noColor)))
@@ -263,6 +274,7 @@ struct Report: ParsableCommand {
             Stderr.line("portolan: the \(f.rawValue) format is not available yet (available: \(Exporters.available.map(\.rawValue).joined(separator: ", ")))")
             throw ExitCode(2)
         }
+        keepTemporariesUntilExit()
         let estate = try analysis.estate(input)
         let pieces = Exporters.renderPieces(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity))!
         Timings.mark("render")

@@ -29,6 +29,7 @@ public enum Analyzer {
     public static func analyze(_ graph: RouteGraph, now: Double, config: PortolanConfig) -> [Finding] {
         var ctx = RuleContext(graph: graph, now: now, expiryWarningDays: config.expiryWarningDays)
         var all = graph.processorFindings + Rules.all(&ctx)
+        Lifetime.discard(ctx)
         if !config.disabledRules.isEmpty { all = all.filter { !config.disabledRules.contains($0.rule) } }
         for i in all.indices {
             if let s = config.severities[all[i].rule] { all[i].severity = s }

@@ -41,5 +41,6 @@ extension RouteGraph {
         nonisolated(unsafe) let work = Array(zip(processors, children))
         DispatchQueue.concurrentPerform(iterations: work.count) { i in work[i].0.run(work[i].1) }
         for c in children { builder.absorb(c) }
+        Lifetime.discard(children)
     }
 }

@@ -195,6 +195,7 @@ public final class GraphBuilder {
                 "host \(h.name) holds \(vars), whose value is not in the input: shown as a pattern and left out of conflict and coverage checks"))
         }
         var used = coverage.used
+        Lifetime.discard(coverage)
         // A certificate copied to other namespaces (reflector, replicator) is used when a copy is.
         for c in certificates where c.reflectedFrom != nil && used.contains(c.id) { used.insert(c.reflectedFrom!) }
         Timings.mark("finish: unresolved hosts, used certificates")

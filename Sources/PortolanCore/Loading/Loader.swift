@@ -99,7 +99,7 @@ public enum Loader {
         spent.items = (queue.takePending(), outcomes, scanner)
         outcomes = []
         scanner = FileScanner(followSymlinks: false, maxFileSize: 0)
-        DispatchQueue.global(qos: .utility).async { spent.items = nil }
+        if Lifetime.keepsUntilExit { Lifetime.discard(spent) } else { DispatchQueue.global(qos: .utility).async { spent.items = nil } }
         Timings.mark("merge")
         return LoadedInputs(paths: options.paths, files: files, resources: resources, problems: problems.sorted(),
                             documents: documents, notKubernetes: notK8s, unreadablePaths: unreadable)

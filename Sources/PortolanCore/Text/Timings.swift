@@ -32,3 +32,15 @@ public final class ParallelSlots<T>: @unchecked Sendable {
     public init(_ n: Int) { values = Array(repeating: nil, count: n) }
     public func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
 }
+
+/// Large temporaries that a one-shot command (`report`, `check`) need not free: the process ends right
+/// after, and freeing them object by object costs time on the critical path. A program that runs on
+/// (the explorer, tests) leaves `keepUntilExit` nil and everything is freed as usual.
+public enum Lifetime {
+    nonisolated(unsafe) public static var keepUntilExit: (@Sendable (Any) -> Void)? = nil
+
+    /// Hands a value over to be kept until the process exits, when the program asked for that.
+    public static func discard(_ value: Any) { keepUntilExit?(value) }
+
+    public static var keepsUntilExit: Bool { keepUntilExit != nil }
+}
