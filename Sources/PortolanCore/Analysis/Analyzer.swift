@@ -68,6 +68,7 @@ public enum Analyzer {
             run.append(i)
             out.append(all[i])
         }
+        Lifetime.discard(all)
         return out
     }
 

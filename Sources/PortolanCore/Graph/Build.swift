@@ -23,7 +23,8 @@ extension RouteGraph {
         // what those produced, run side by side on child builders merged back in a fixed order.
         // Core (Services, TLS Secrets) and cert-manager read only the store: they run side by side too.
         // Secret reflection copies the certificates both produced.
-        runSideBySide([CoreProcessor(), CertManagerProcessor(part: .certificates), CertManagerProcessor(part: .shims)], on: builder)
+        runSideBySide([CoreProcessor(part: .services), CertManagerProcessor(part: .certificates), CertManagerProcessor(part: .shims),
+                       CoreProcessor(part: .secrets)], on: builder)
         Timings.mark("Core and CertManager processors")
         SecretReflectionProcessor().run(builder)
         Timings.mark("SecretReflectionProcessor")

@@ -71,29 +71,37 @@ public enum Loader {
         }
         Timings.mark("parse")
 
-        var resources: [Resource] = []
+        nonisolated(unsafe) var resources: [Resource] = []
         var problems = scanner.problems
         if let base = options.displayRelativeTo {
             let prefix = base.hasSuffix("/") ? base : base + "/"
             for i in problems.indices where problems[i].file.hasPrefix(prefix) { problems[i].file.removeFirst(prefix.count) }
         }
-        var files: [LoadedFile] = []
-        var documents = 0, notK8s = 0
-        resources.reserveCapacity(outcomes.reduce(0) { $0 + $1.outcome.resources.count })
-        for (_, o) in outcomes {
-            resources.append(contentsOf: o.resources)
-            problems.append(contentsOf: o.problems)
-            documents += o.documents
-            notK8s += o.notKubernetes
-            if o.read {
-                files.append(LoadedFile(path: o.path, bytes: o.bytes, documents: o.documents,
-                                        resources: o.resources.count, retainedText: o.retainedText))
+        // Resources on one side, everything else on the other.
+        nonisolated(unsafe) var files: [LoadedFile] = []
+        nonisolated(unsafe) var documents = 0, notK8s = 0
+        nonisolated(unsafe) var fileProblems: [Problem] = []
+        let all = outcomes
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                resources.reserveCapacity(all.reduce(0) { $0 + $1.outcome.resources.count })
+                for (_, o) in all { resources.append(contentsOf: o.resources) }
+                return
+            }
+            files.reserveCapacity(all.count)
+            for (_, o) in all {
+                fileProblems.append(contentsOf: o.problems)
+                documents += o.documents
+                notK8s += o.notKubernetes
+                if o.read {
+                    files.append(LoadedFile(path: o.path, bytes: o.bytes, documents: o.documents,
+                                            resources: o.resources.count, retainedText: o.retainedText))
+                }
             }
         }
-        // The per-file outcomes are no longer needed: let another thread free them (20,000 small
-        // arrays take a while to release, and nothing waits for it).
+        problems += fileProblems
         // What was read per file is no longer needed: another thread frees it (20,000 small arrays
-        // take a while to release, and nothing waits for that). Only the box is held here.
+        // take a while to release, and nothing waits for that), or it is kept until exit.
         let unreadable = scanner.unreadable
         let spent = Discard()
         spent.items = (queue.takePending(), outcomes, scanner)

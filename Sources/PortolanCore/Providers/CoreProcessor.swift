@@ -1,6 +1,15 @@
 /// Services (ports by number and name) and TLS Secrets (parsed certificate metadata).
 struct CoreProcessor: GraphProcessor {
+    /// Which half to run (the graph builder runs Services and Secrets side by side).
+    enum Part { case all, services, secrets }
+    var part = Part.all
+
     func run(_ b: GraphBuilder) {
+        if part != .secrets { runServices(b) }
+        if part != .services { runSecrets(b) }
+    }
+
+    func runServices(_ b: GraphBuilder) {
         let services = b.store.all("Service", groups: [""])
         b.services.reserveCapacity(b.services.count + services.count)
         for r in services {
@@ -22,6 +31,9 @@ struct CoreProcessor: GraphProcessor {
                                                        type: spec["type"]?.string ?? "ClusterIP",
                                                        externalName: spec["externalName"]?.string, ports: ports, source: r.source)
         }
+    }
+
+    func runSecrets(_ b: GraphBuilder) {
         for r in b.store.all("Secret", groups: [""]) {
             guard let s = r.secret, s.hasTLSCrt, let leaf = s.certificates.first else { continue }
             var c = CertificateInfo(origin: .secret, namespace: r.namespace, name: r.name, secretName: r.name,
