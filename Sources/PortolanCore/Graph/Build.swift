@@ -31,6 +31,7 @@ extension RouteGraph {
         runSideBySide([IngressProcessor(), TraefikProcessor(), ContourProcessor(), GatewayAPIProcessor()], on: builder)
         Timings.mark("route processors")
         let g = builder.finish()
+        Lifetime.discard(builder)
         Timings.mark("finish (coverage)")
         return g
     }
