@@ -380,15 +380,36 @@ public final class ExplorerModel: @unchecked Sendable {
     static func makeFileRows(_ inputs: LoadedInputs, problems: [Problem]) -> [FileRow] {
         var byFile: [String: [Problem]] = [:]
         for p in problems { byFile[p.file, default: []].append(p) }
-        var paths = Set(byFile.keys)
-        var fileIndex: [String: Int] = [:]
-        for (i, f) in inputs.files.enumerated() { fileIndex[f.path] = i; paths.insert(f.path) }
         for (p, reason) in inputs.unreadablePaths where byFile[p] == nil {
             byFile[p] = [Problem(file: p, line: 0, column: 0, message: "cannot read: \(reason)")]
-            paths.insert(p)
+        }
+        // Files come in path order from the loader (checked here); the few paths that only have
+        // problems are sorted and merged in, so the long list is never sorted again.
+        let files = inputs.files
+        var fileIndex: [String: Int] = [:]
+        fileIndex.reserveCapacity(files.count)
+        var ordered = true
+        for (i, f) in files.enumerated() {
+            fileIndex[f.path] = i
+            if i > 0 && !utf8Precedes(files[i - 1].path, f.path) { ordered = false }
+        }
+        let others = byFile.keys.filter { fileIndex[$0] == nil }.sorted(by: { utf8Precedes($0, $1) })
+        var paths: [String]
+        if ordered {
+            paths = []
+            paths.reserveCapacity(files.count + others.count)
+            var j = 0
+            for f in files {
+                while j < others.count && utf8Precedes(others[j], f.path) { paths.append(others[j]); j += 1 }
+                paths.append(f.path)
+            }
+            paths.append(contentsOf: others[j...])
+        } else {
+            paths = (files.map(\.path) + others).sorted(by: { utf8Precedes($0, $1) })
         }
         var rows: [FileRow] = []
-        for p in paths.sorted(by: { utf8Precedes($0, $1) }) {
+        rows.reserveCapacity(paths.count + problems.count)
+        for p in paths {
             rows.append(fileIndex[p].map { .file($0) } ?? .path(p))
             for pr in (byFile[p] ?? []).sorted() { rows.append(.problem(pr)) }
         }
