@@ -256,7 +256,7 @@ import Testing
     /// Random edits of realistic documents (a fixed seed): whatever the skimmer makes of them must
     /// equal libyaml's reading, problems included.
     @Test func randomEditsReadAsLibyamlReadsThem() {
-        var rng = SplitMix(seed: 0x5eed_cafe)
+        var rng = PropertyTests.SplitMix(state: 0x5eed_cafe)
         let pieces = [" ", "  ", "\t", "#", " #x", ":", ": ", "- ", "-", "'", "\"", "''", "[", "]", "{", "}", ",", "&a ", "*a", "!x ",
                       "|", ">-", "---", "...", "\n", "\n  ", "name: z", "kind: Job", "é", "\\", "%", "?", "@", "~", "null", "x: [a, b]"]
         let bases = [Self.deployment, Self.ingress, Self.secret,
@@ -264,7 +264,7 @@ import Testing
                      "kind: Job\napiVersion: batch/v1\nmetadata:\n  annotations: {}\n  name: j\nspec:\n  template: {spec: {containers: [{name: a}]}}\n"]
         var skimmed = 0, built = 0
         let rounds = Int(ProcessInfo.processInfo.environment["SKIM_ROUNDS"] ?? "") ?? 3000
-        if let s = ProcessInfo.processInfo.environment["SKIM_SEED"], let v = UInt64(s) { rng = SplitMix(seed: v) }
+        if let s = ProcessInfo.processInfo.environment["SKIM_SEED"], let v = UInt64(s) { rng = PropertyTests.SplitMix(state: v) }
         for round in 0..<rounds {
             var lines = bases[round % bases.count].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             for _ in 0..<(1 + rng.next() % 3) {
@@ -290,18 +290,5 @@ import Testing
         // The edits must leave a good share of documents in the subset, or the test checks little.
         #expect(skimmed > 300)
         #expect(built > 300)
-    }
-}
-
-/// A small deterministic generator (tests must not depend on the system's random source).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

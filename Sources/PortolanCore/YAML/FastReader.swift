@@ -185,28 +185,9 @@ struct FastReader {
         }
     }
 
-    /// A one-line plain scalar in block context: its start and length.
     private func plain(_ v: Int, _ eol: Int) throws -> (Int, Int) {
-        let first = b[v]
-        switch first {
-        case 45:
-            guard v + 1 < eol, b[v + 1] != 32 else { throw Fail() }
-        case 63, 58, 44, 91, 93, 123, 125, 35, 38, 42, 33, 124, 62, 39, 34, 37, 64, 96: throw Fail()
-        default: break
-        }
-        var j = v
-        var last = v
-        while j < eol {
-            let ch = b[j]
-            if ch == 32 {
-                if j + 1 < eol && b[j + 1] == 35 { break }
-            } else {
-                if ch == 58 && (j + 1 == eol || b[j + 1] == 32) { throw Fail() }
-                last = j
-            }
-            j += 1
-        }
-        return (v, last - v + 1)
+        let r = try YAMLBytes(b: b).plain(v, eol)
+        return (r.start, r.count)
     }
 
     /// A one-line flow collection at `j`; moves `j` past it.
@@ -254,42 +235,8 @@ struct FastReader {
 
     private mutating func flowScalar(_ j: inout Int, _ eol: Int, isKey: Bool, line: Int, lineStart: Int) throws -> UInt32 {
         let col = j - lineStart + 1
-        let ch = b[j]
-        if ch == 34 || ch == 39 {
-            let q = ch
-            let s = j + 1
-            j += 1
-            while j < eol && b[j] != q { if b[j] == 92 { throw Fail() }; j += 1 }
-            guard j < eol else { throw Fail() }
-            let n = j - s
-            j += 1
-            if j < eol && (b[j] == q || (b[j] != 32 && b[j] != 44 && b[j] != 93 && b[j] != 125 && b[j] != 58)) { throw Fail() }
-            return scalar(s, n, flags: ScalarStyle.quoted.rawValue, line: line, column: col)
-        }
-        switch ch {
-        case 45:
-            guard j + 1 < eol, b[j + 1] != 32, b[j + 1] != 44, b[j + 1] != 93, b[j + 1] != 125 else { throw Fail() }
-        case 63, 58, 44, 91, 93, 123, 125, 35, 38, 42, 33, 124, 62, 37, 64, 96: throw Fail()
-        default: break
-        }
-        let s = j
-        var last = j
-        while j < eol {
-            let c = b[j]
-            if c == 44 || c == 93 || c == 125 { break }
-            if c == 58 {
-                if isKey && j + 1 < eol && b[j + 1] == 32 { break }
-                throw Fail()
-            }
-            if c == 91 || c == 123 || c == 35 || c == 34 || c == 39 { throw Fail() }
-            if c != 32 { last = j }
-            j += 1
-        }
-        guard j < eol else { throw Fail() }
-        if last + 1 < j && isKey { throw Fail() }
-        j = last + 1
-        if isKey && j - s >= 1000 { throw Fail() }
-        return scalar(s, j - s, flags: 0, line: line, column: col)
+        let (text, quoted) = try YAMLBytes(b: b).flowScalar(&j, eol, isKey: isKey)
+        return scalar(text.lowerBound, text.count, flags: quoted ? ScalarStyle.quoted.rawValue : 0, line: line, column: col)
     }
 
     /// A literal block scalar (`|` or `|-`) whose lines start at `start`; consumes them.
@@ -426,33 +373,13 @@ struct FastReader {
 
     // MARK: Bytes
 
-    private func keyEnd(_ k: Int, _ eol: Int) -> Int? {
-        var j = k
-        let first = b[j]
-        guard (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || (first >= 48 && first <= 57) || first == 95 else { return nil }
-        while j < eol {
-            let ch = b[j]
-            if ch == 58 { return (j + 1 == eol || b[j + 1] == 32) && j > k && j - k < 1000 ? j : nil }
-            guard (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || (ch >= 48 && ch <= 57) || ch == 95 || ch == 46 || ch == 47 || ch == 45 else { return nil }
-            j += 1
-        }
-        return nil
-    }
+    private func keyEnd(_ k: Int, _ eol: Int) -> Int? { YAMLBytes(b: b).keyEnd(k, eol) }
 
     private func checkText(_ s: Int, _ e: Int, allowTabs: Bool = false) throws {
-        var j = s
-        while j < e {
-            let ch = b[j]
-            if ch < 32 || ch > 126 { if !(allowTabs && ch == 9) { throw Fail() } }
-            j += 1
-        }
+        try YAMLBytes(b: b).checkText(s, e, allowTabs: allowTabs)
     }
 
-    private func restIsComment(_ s: Int, _ eol: Int) -> Bool {
-        var j = s
-        while j < eol && b[j] == 32 { j += 1 }
-        return j == eol || (b[j] == 35 && j > s)
-    }
+    private func restIsComment(_ s: Int, _ eol: Int) -> Bool { YAMLBytes(b: b).restIsComment(s, eol) }
 }
 
 /// Buffers that the skimmer and the fast reader keep from one document to the next (one per file

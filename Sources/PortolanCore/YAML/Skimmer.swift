@@ -393,28 +393,8 @@ struct Skimmer {
 
     /// A one-line plain scalar in block context.
     private func plain(_ v: Int, _ eol: Int, line: Int, column: Int) throws -> Scalar {
-        let first = b[v]
-        // Indicators that cannot start a plain scalar (or that this subset leaves to libyaml).
-        switch first {
-        case 45, 63, 58:   // - ? :
-            guard v + 1 < eol, b[v + 1] != 32 else { throw Fail() }
-            if first != 45 { throw Fail() }
-        case 44, 91, 93, 123, 125, 35, 38, 42, 33, 124, 62, 39, 34, 37, 64, 96: throw Fail()
-        default: break
-        }
-        var j = v
-        var last = v
-        while j < eol {
-            let ch = b[j]
-            if ch == 32 {
-                if j + 1 < eol && b[j + 1] == 35 { break }    // ` #` starts a comment
-            } else {
-                if ch == 58 && (j + 1 == eol || b[j + 1] == 32) { throw Fail() }   // `: ` inside a value
-                last = j
-            }
-            j += 1
-        }
-        return Scalar(start: v, count: last - v + 1, style: .plain, line: line, column: column)
+        let (start, count) = try YAMLBytes(b: b).plain(v, eol)
+        return Scalar(start: start, count: count, style: .plain, line: line, column: column)
     }
 
     /// A one-line flow collection starting at `j` (`[` or `{`); moves `j` past its end.
@@ -453,44 +433,7 @@ struct Skimmer {
 
     /// A scalar inside a flow collection; returns its text range (for duplicate keys).
     private func flowScalar(_ j: inout Int, _ eol: Int, isKey: Bool) throws -> Range<Int> {
-        let ch = b[j]
-        if ch == 34 || ch == 39 {
-            let q = ch
-            let s = j + 1
-            j += 1
-            while j < eol && b[j] != q { if b[j] == 92 { throw Fail() }; j += 1 }
-            guard j < eol else { throw Fail() }
-            let r = s..<j
-            j += 1
-            // `''` escapes and `"a"b` are left to libyaml.
-            if j < eol && (b[j] == q || (b[j] != 32 && b[j] != 44 && b[j] != 93 && b[j] != 125 && b[j] != 58)) { throw Fail() }
-            if q == 39 && r.contains(where: { b[$0] == 39 }) { throw Fail() }
-            return r
-        }
-        switch ch {
-        case 45:   // `-v` is a plain scalar; `- ` is not in flow context
-            guard j + 1 < eol, b[j + 1] != 32, b[j + 1] != 44, b[j + 1] != 93, b[j + 1] != 125 else { throw Fail() }
-        case 63, 58, 44, 91, 93, 123, 125, 35, 38, 42, 33, 124, 62, 37, 64, 96: throw Fail()
-        default: break
-        }
-        let s = j
-        var last = j
-        while j < eol {
-            let c = b[j]
-            if c == 44 || c == 93 || c == 125 { break }
-            if c == 58 {
-                // Only `key: ` ends a key; any other colon is left to libyaml.
-                if isKey && j + 1 < eol && b[j + 1] == 32 { break }
-                throw Fail()
-            }
-            if c == 91 || c == 123 || c == 35 || c == 34 || c == 39 { throw Fail() }
-            if c != 32 { last = j }
-            j += 1
-        }
-        guard j < eol else { throw Fail() }
-        if last + 1 < j && isKey { throw Fail() }    // `{a : b}`
-        j = last + 1
-        return s..<j
+        try YAMLBytes(b: b).flowScalar(&j, eol, isKey: isKey).text
     }
 
     /// Consumes the lines of a literal or folded block scalar after its header line.
@@ -530,36 +473,13 @@ struct Skimmer {
 
     // MARK: Bytes
 
-    /// Where a plain key ends (the colon of `key:` followed by a space or the end of the line), or nil.
-    private func keyEnd(_ k: Int, _ eol: Int) -> Int? {
-        var j = k
-        let first = b[j]
-        guard (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || (first >= 48 && first <= 57) || first == 95 else { return nil }
-        while j < eol {
-            let ch = b[j]
-            // libyaml gives up on implicit keys longer than 1024 characters.
-            if ch == 58 { return (j + 1 == eol || b[j + 1] == 32) && j > k && j - k < 1000 ? j : nil }
-            guard (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || (ch >= 48 && ch <= 57) || ch == 95 || ch == 46 || ch == 47 || ch == 45 else { return nil }
-            j += 1
-        }
-        return nil
-    }
+    private func keyEnd(_ k: Int, _ eol: Int) -> Int? { YAMLBytes(b: b).keyEnd(k, eol) }
 
-    /// Only printable ASCII (and, in block scalars, tabs); anything else goes to libyaml.
     private func checkText(_ s: Int, _ e: Int, allowTabs: Bool = false) throws {
-        var j = s
-        while j < e {
-            let ch = b[j]
-            if ch < 32 || ch > 126 { if !(allowTabs && ch == 9) { throw Fail() } }
-            j += 1
-        }
+        try YAMLBytes(b: b).checkText(s, e, allowTabs: allowTabs)
     }
 
-    private func restIsComment(_ s: Int, _ eol: Int) -> Bool {
-        var j = s
-        while j < eol && b[j] == 32 { j += 1 }
-        return j == eol || (b[j] == 35 && j > s)
-    }
+    private func restIsComment(_ s: Int, _ eol: Int) -> Bool { YAMLBytes(b: b).restIsComment(s, eol) }
 
     private func bytesEqual(_ a: Int, _ c: Int, _ n: Int) -> Bool {
         var k = 0
