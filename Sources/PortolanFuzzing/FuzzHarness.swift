@@ -7,10 +7,43 @@ import PortolanReport
 /// reader, the analysis, every exporter and the review renderers (explain, diff, baseline). Used by the libFuzzer target and by the regression tests,
 /// which replay committed inputs. Returns the rendered outputs so tests can check them.
 public enum FuzzHarness {
+    /// What the loader takes from a parsed file: problems, and per document its identity — or, for a
+    /// kind whose body Portolan reads, every node with its style, text and position.
+    public static func reading(_ f: YAMLFile) -> [String] {
+        func dump(_ n: Node) -> String {
+            let at = "@\(n.mark.line):\(n.mark.column)"
+            switch n.kind {
+            case .scalar: return "s\(n.style.rawValue)\(at)[\(n.scalarText ?? "")]"
+            case .sequence: return "[\(at) " + n.items.map(dump).joined(separator: ", ") + "]"
+            case .mapping: return "{\(at) " + n.pairs.map { dump($0.key) + ": " + dump($0.value) }.joined(separator: ", ") + "}"
+            }
+        }
+        var out = f.issues.map { "issue \($0.line):\($0.column) \($0.message)" }
+        for d in f.documents {
+            guard let root = d.root else { out.append("doc \(d.index) empty"); continue }
+            let v = root["apiVersion"]?.string, k = root["kind"]?.string
+            if root.kind == .mapping, let v, let k, Kinds.documentNeedsBody(apiVersion: v, kind: k) {
+                out.append("doc \(d.index) line \(d.line) " + dump(root))
+                continue
+            }
+            let meta = root["metadata"]
+            let fields = [v, k, meta?["name"]?.string, meta?["namespace"]?.string, meta?["generateName"]?.string,
+                          meta?["annotations"]?["portolan.dev/ignore"]?.scalarText]
+            let first = root.pairs.first.map { "\($0.key.mark.line):\($0.key.mark.column)" } ?? "-"
+            out.append("doc \(d.index) \(root.kind) \(root.mark.line):\(root.mark.column) first \(first) "
+                       + fields.map { $0.map { "[\($0)]" } ?? "nil" }.joined(separator: " "))
+        }
+        return out
+    }
+
     @discardableResult
     public static func run(_ data: [UInt8]) -> [String] {
         var outputs: [String] = []
         _ = YAMLParser.parse(data)
+        // The skimmer and fast reader must read exactly what libyaml reads (or leave the document to it).
+        let fast = reading(YAMLParser.parse(data, keepDocument: Kinds.documentNeedsBody, skim: true))
+        let slow = reading(YAMLParser.parse(data, keepDocument: Kinds.documentNeedsBody, skim: false))
+        precondition(fast == slow, "the fast YAML readers disagree with libyaml:\n\(fast)\n---\n\(slow)")
         var load = LoadOptions(paths: ["-"])
         load.stdin = data
         load.workers = 1
