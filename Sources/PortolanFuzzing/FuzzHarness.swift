@@ -41,8 +41,15 @@ public enum FuzzHarness {
         var outputs: [String] = []
         _ = YAMLParser.parse(data)
         // The skimmer and fast reader must read exactly what libyaml reads (or leave the document to it).
-        let fast = reading(YAMLParser.parse(data, keepDocument: Kinds.documentNeedsBody, skim: true))
-        let slow = reading(YAMLParser.parse(data, keepDocument: Kinds.documentNeedsBody, skim: false))
+        var fast = reading(YAMLParser.parse(data, keepDocument: Kinds.documentNeedsBody, skim: true))
+        var slow = reading(YAMLParser.parse(data, keepDocument: Kinds.documentNeedsBody, skim: false))
+        // Bytes that are not UTF-8 stop libyaml for the rest of its input, and it decodes ahead: read
+        // whole, a file loses even the documents before them; the fast readers keep those (by design,
+        // one broken document does not hide the others). Then only the problems must agree.
+        if slow.contains(where: { $0.contains("not valid UTF-8") }) {
+            fast = fast.filter { $0.hasPrefix("issue") }
+            slow = slow.filter { $0.hasPrefix("issue") }
+        }
         precondition(fast == slow, "the fast YAML readers disagree with libyaml:\n\(fast)\n---\n\(slow)")
         var load = LoadOptions(paths: ["-"])
         load.stdin = data

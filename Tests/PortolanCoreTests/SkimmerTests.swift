@@ -244,6 +244,20 @@ import Testing
         #expect(s.contains("doc 3 mapping at 16:1 first 16:1 [v1] [ConfigMap] [d] nil nil nil"))
     }
 
+    /// Found by the fuzzer: bytes that are not UTF-8 in a later document. The document before them is
+    /// kept, and the problem names the byte's offset in the file (not in the part libyaml was given).
+    @Test func invalidUTF8LosesOnlyItsOwnDocument() {
+        var bytes = Array("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n---\n".utf8)
+        let at = bytes.count
+        bytes += [0xA3, 0x8F] + Array("kind: ConfigMap\n".utf8)
+        let f = YAMLParser.parse(bytes, keepDocument: Kinds.documentNeedsBody)
+        #expect(f.documents.count == 1)
+        #expect(f.documents.first?.root?["metadata", "name"]?.string == "web")
+        #expect(f.issues.count == 1)
+        #expect(f.issues.first?.line == 6)
+        #expect(f.issues.first?.message.hasSuffix("byte offset \(at))") == true)
+    }
+
     @Test func directivesAndEndMarkersReadTheWholeFileWithLibyaml() {
         let text = "%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n...\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n"
         let bytes = Array(text.utf8)

@@ -66,7 +66,7 @@ public enum YAMLParser {
                     runStart = nil
                     let lo = segments[a].start, hi = upTo < segments.count ? segments[upTo].start : buf.count
                     let issuesBefore = builder.issues.count
-                    docIndex = parseRange(UnsafeBufferPointer(rebasing: buf[lo..<hi]), lineOffset: segments[a].line - 1,
+                    docIndex = parseRange(UnsafeBufferPointer(rebasing: buf[lo..<hi]), byteOffset: lo, lineOffset: segments[a].line - 1,
                                           firstDocument: docIndex, builder: builder, limits: limits)
                     // The run stops where a `---` follows: a quoted scalar left open there is reported as
                     // libyaml reports it when it reads on into the separator.
@@ -105,7 +105,7 @@ public enum YAMLParser {
                 flush(segments.count)
                 return
             }
-            _ = parseRange(buf, lineOffset: 0, firstDocument: 0, builder: builder, limits: limits)
+            _ = parseRange(buf, byteOffset: 0, lineOffset: 0, firstDocument: 0, builder: builder, limits: limits)
         }
         builder.tree.compact()
         return YAMLFile(tree: builder.tree, documents: builder.documents, issues: builder.issues)
@@ -113,14 +113,14 @@ public enum YAMLParser {
 
     /// Parses `buf` with libyaml; after a syntax error, resumes at the next document separator so one
     /// broken document never hides the ones after it. Returns the index the next document gets.
-    static func parseRange(_ buf: UnsafeBufferPointer<UInt8>, lineOffset base: Int, firstDocument: Int,
+    static func parseRange(_ buf: UnsafeBufferPointer<UInt8>, byteOffset: Int, lineOffset base: Int, firstDocument: Int,
                            builder: TreeBuilder, limits: YAMLLimits) -> Int {
         var offset = 0
         var lineOffset = base
         var docIndex = firstDocument
         while true {
             let slice = UnsafeBufferPointer(rebasing: buf[offset...])
-            let outcome = builder.run(slice, lineOffset: lineOffset, firstDocument: docIndex)
+            let outcome = builder.run(slice, lineOffset: lineOffset, firstDocument: docIndex, byteOffset: byteOffset + offset)
             docIndex = outcome.nextDocument
             guard let errorLine = outcome.errorLine else { break }
             // Resume at the first separator after the start of the broken document.
@@ -238,7 +238,8 @@ final class TreeBuilder {
 
     struct Outcome { var errorLine: Int?; var nextDocument: Int; var brokenDocumentLine: Int? = nil }
 
-    func run(_ input: UnsafeBufferPointer<UInt8>, lineOffset: Int, firstDocument: Int) -> Outcome {
+    /// `byteOffset` and `lineOffset` place `input` in its file (for positions in messages).
+    func run(_ input: UnsafeBufferPointer<UInt8>, lineOffset: Int, firstDocument: Int, byteOffset: Int = 0) -> Outcome {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) != 0 else {
             issues.append(YAMLIssue(line: 1, column: 1, message: "libyaml could not be initialised (out of memory)"))
@@ -270,7 +271,7 @@ final class TreeBuilder {
                 var message = problem
                 if let ctx = parser.context { message = "\(String(cString: ctx)): \(problem)" }
                 if parser.error == YAML_READER_ERROR {
-                    message = "not valid UTF-8 text (\(problem), byte offset \(parser.problem_offset))"
+                    message = "not valid UTF-8 text (\(problem), byte offset \(Int(parser.problem_offset) + byteOffset))"
                     // Reader errors carry an offset, not a line: compute the line ourselves.
                     let (l, c) = lineColumn(input, byteOffset: Int(parser.problem_offset))
                     issues.append(YAMLIssue(line: l + lineOffset, column: c, message: message))
