@@ -174,6 +174,12 @@ public enum YAMLParser {
                     out.append(Segment(start: 0, line: 1, docLine: line, bodyStart: 0, bodyLine: 1))
                 }
             }
+            // libyaml also counts a lone carriage return as a line break: so must the line numbers here.
+            var k = i
+            while k < eol {
+                if buf[k] == 13 && k + 1 < eol { line += 1 }
+                k += 1
+            }
             i = eol + 1
             line += 1
         }
@@ -195,7 +201,11 @@ public enum YAMLParser {
                i + 3 == n || buf[i + 3] == 10 || buf[i + 3] == 13 || buf[i + 3] == 32 || buf[i + 3] == 9 {
                 return (i, line - 1)
             }
-            while i < n && buf[i] != 10 { i += 1 }
+            while i < n && buf[i] != 10 {
+                // A lone carriage return is a line break for libyaml too.
+                if buf[i] == 13 && i + 1 < n && buf[i + 1] != 10 { line += 1 }
+                i += 1
+            }
             i += 1
             line += 1
         }
