@@ -155,7 +155,11 @@ public enum YAMLParser {
         var leadingHasContent = false
         while i < n {
             var eol = i
-            while eol < n && buf[eol] != 10 { eol += 1 }
+            var carriageReturns = 0
+            while eol < n && buf[eol] != 10 {
+                if buf[eol] == 13 { carriageReturns += 1 }
+                eol += 1
+            }
             let c = buf[i]
             if c == 37 { return nil }                                   // %YAML, %TAG
             if eol - i >= 3 && (c == 45 || c == 46) && buf[i + 1] == c && buf[i + 2] == c
@@ -174,12 +178,9 @@ public enum YAMLParser {
                     out.append(Segment(start: 0, line: 1, docLine: line, bodyStart: 0, bodyLine: 1))
                 }
             }
-            // libyaml also counts a lone carriage return as a line break: so must the line numbers here.
-            var k = i
-            while k < eol {
-                if buf[k] == 13 && k + 1 < eol { line += 1 }
-                k += 1
-            }
+            // libyaml also counts a lone carriage return as a line break: so must the line numbers here
+            // (one that ends the line is half of a CRLF).
+            if carriageReturns > 0 { line += carriageReturns - (buf[eol - 1] == 13 ? 1 : 0) }
             i = eol + 1
             line += 1
         }
