@@ -74,101 +74,69 @@ public enum JSONReport {
         }
         func q(_ env: String?, _ id: String) -> String { env.map { "\($0):\(id)" } ?? id }
 
-        w.key("hosts")
-        // Elements are addressed by (part, index) and read in place: no copies of the model.
-        func locate(_ i: Int, _ counts: [Int]) -> (part: Int, index: Int) {
-            var k = i, p = 0
-            while k >= counts[p] { k -= counts[p]; p += 1 }
-            return (p, k)
-        }
         let envs = parts.map(\.env)
-        let hostArrays = parts.map { $0.estate.graph.hosts }
-        let hostCounts = hostArrays.map(\.count)
-        w.rawArray(chunks: parallelElements(count: hostCounts.reduce(0, +), in: w) { i, w in
-            let (p, k) = locate(i, hostCounts)
-            let env = envs[p]
-            hostArrays[p].withUnsafeBufferPointer { hosts in
-                let h = hosts[k]
-                w.beginObject()
-                w.field("name", h.name)
-                if let env { w.field("environment", env) }
-                w.field("routes", h.routes, prefix: env)
-                w.key("providers")
-                w.beginArray()
-                for provider in h.providers { w.value(provider.rawValue) }
-                w.endArray()
-                w.field("controllers", h.controllers)
-                w.field("tls", h.tls.rawValue)
-                w.field("certificates", h.certificates, prefix: env)
-                if h.isUnresolved {
-                    w.field("unresolved", true)
-                    w.field("variables", h.variables)
-                }
-                if !h.candidates.isEmpty {
-                    w.key("candidates")
-                    w.beginArray()
-                    for c in h.candidates {
-                        w.beginObject()
-                        w.field("certificate", c.certificate.map { q(env, $0) })
-                        w.key("secret")
-                        if let sec = c.secret { w.value(sec.namespace, "/", sec.name) } else { w.null() }
-                        w.field("covers", c.covers)
-                        w.field("reason", c.reason)
-                        w.field("route", q(env, c.route))
-                        w.endObject()
-                    }
-                    w.endArray()
-                }
-                w.endObject()
+        section("hosts", parts.map { $0.estate.graph.hosts }, envs: envs, to: &w) { h, _, env, w in
+            w.beginObject()
+            w.field("name", h.name)
+            if let env { w.field("environment", env) }
+            w.field("routes", h.routes, prefix: env)
+            w.key("providers")
+            w.beginArray()
+            for provider in h.providers { w.value(provider.rawValue) }
+            w.endArray()
+            w.field("controllers", h.controllers)
+            w.field("tls", h.tls.rawValue)
+            w.field("certificates", h.certificates, prefix: env)
+            if h.isUnresolved {
+                w.field("unresolved", true)
+                w.field("variables", h.variables)
             }
-        })
-
-        w.key("routes")
-        let routeArrays = parts.map { $0.estate.graph.routes }
-        let routeCounts = routeArrays.map(\.count)
-        w.rawArray(chunks: parallelElements(count: routeCounts.reduce(0, +), in: w) { i, w in
-            let (p, k) = locate(i, routeCounts)
-            writeRoute(routeArrays[p][k], environment: envs[p], to: &w)
-        })
-
-        w.key("services")
-        let serviceArrays = parts.map { $0.estate.graph.services }
-        let serviceCounts = serviceArrays.map(\.count)
-        w.rawArray(chunks: parallelElements(count: serviceCounts.reduce(0, +), in: w) { i, w in
-            let (p, k) = locate(i, serviceCounts)
-            let env = envs[p]
-            serviceArrays[p].withUnsafeBufferPointer { services in
-                let s = services[k]
-                w.beginObject()
-                w.field("namespace", s.namespace)
-                w.field("name", s.name)
-                if let env { w.field("environment", env) }
-                w.field("type", s.type)
-                if let x = s.externalName { w.field("externalName", x) }
-                w.key("ports")
+            if !h.candidates.isEmpty {
+                w.key("candidates")
                 w.beginArray()
-                for p in s.ports {
+                for c in h.candidates {
                     w.beginObject()
-                    w.field("name", p.name)
-                    w.field("port", p.port)
-                    w.field("targetPort", p.targetPort)
-                    w.field("protocol", p.protocolName)
+                    w.field("certificate", c.certificate.map { q(env, $0) })
+                    w.key("secret")
+                    if let sec = c.secret { w.value(sec.namespace, "/", sec.name) } else { w.null() }
+                    w.field("covers", c.covers)
+                    w.field("reason", c.reason)
+                    w.field("route", q(env, c.route))
                     w.endObject()
                 }
                 w.endArray()
-                writeSource(s.source, to: &w)
+            }
+            w.endObject()
+        }
+
+        section("routes", parts.map { $0.estate.graph.routes }, envs: envs, to: &w) { r, _, env, w in
+            writeRoute(r, environment: env, to: &w)
+        }
+
+        section("services", parts.map { $0.estate.graph.services }, envs: envs, to: &w) { s, _, env, w in
+            w.beginObject()
+            w.field("namespace", s.namespace)
+            w.field("name", s.name)
+            if let env { w.field("environment", env) }
+            w.field("type", s.type)
+            if let x = s.externalName { w.field("externalName", x) }
+            w.key("ports")
+            w.beginArray()
+            for p in s.ports {
+                w.beginObject()
+                w.field("name", p.name)
+                w.field("port", p.port)
+                w.field("targetPort", p.targetPort)
+                w.field("protocol", p.protocolName)
                 w.endObject()
             }
-        })
+            w.endArray()
+            writeSource(s.source, to: &w)
+            w.endObject()
+        }
 
-        w.key("certificates")
         let graphs = parts.map { $0.estate.graph }
-        let certificateCounts = graphs.map(\.certificates.count)
-        w.rawArray(chunks: parallelElements(count: certificateCounts.reduce(0, +), in: w) { i, w in
-            let (p, k) = locate(i, certificateCounts)
-            let env = envs[p]
-            let g = graphs[p]
-            let c = g.certificates[k]
+        section("certificates", graphs.map(\.certificates), envs: envs, to: &w) { c, p, env, w in
             w.beginObject()
             w.field("id", q(env, c.id))
             if let env { w.field("environment", env) }
@@ -182,22 +150,31 @@ public enum JSONReport {
             if let nb = c.notBefore { w.field("notBefore", UTCDate.rfc3339(nb)) }
             w.field("notAfter", c.notAfter.map(UTCDate.rfc3339))
             w.field("issuer", c.issuer)
-            w.field("used", g.usedCertificates.contains(c.id))
+            w.field("used", graphs[p].usedCertificates.contains(c.id))
             if let from = c.reflectedFrom { w.field("reflectedFrom", q(env, from)) }
             w.key("resource")
             w.value(c.resource.display)
             writeSource(c.source, to: &w)
             w.endObject()
-        })
+        }
 
-        w.key("findings")
-        let findingArrays = parts.map { $0.estate.findings }
-        let findingCounts = findingArrays.map(\.count)
-        w.rawArray(chunks: parallelElements(count: findingCounts.reduce(0, +), in: w) { i, w in
-            let (p, k) = locate(i, findingCounts)
-            findingArrays[p].withUnsafeBufferPointer { writeFinding($0[k], environment: envs[p], to: &w) }
-        })
+        section("findings", parts.map { $0.estate.findings }, envs: envs, to: &w) { f, _, env, w in
+            writeFinding(f, environment: env, to: &w)
+        }
         w.endObject()
+    }
+
+    /// One top-level array of the report: the elements of every part (GitOps environment) in order,
+    /// read in place and rendered in parallel chunks. `body` gets an element, its part and environment.
+    static func section<T>(_ key: String, _ arrays: [[T]], envs: [String?], to w: inout JSONWriter,
+                           _ body: @escaping (T, Int, String?, inout JSONWriter) -> Void) {
+        let counts = arrays.map(\.count)
+        w.key(key)
+        w.rawArray(chunks: parallelElements(count: counts.reduce(0, +), in: w) { i, w in
+            var k = i, p = 0
+            while k >= counts[p] { k -= counts[p]; p += 1 }
+            arrays[p].withUnsafeBufferPointer { body($0[k], p, envs[p], &w) }
+        })
     }
 
     /// Renders the elements of a large array on all cores, each as one compact JSON value, in order:

@@ -26,16 +26,6 @@ public struct JSONWriter {
     /// Large pieces handed over whole (see `rawArray(chunks:)`): the output is `segments` + `bytes`.
     public private(set) var segments: [[UInt8]] = []
 
-    /// Writes an array whose elements were rendered separately (e.g. in parallel) as complete JSON values.
-    public mutating func rawArray(_ elements: [[UInt8]]) {
-        beginArray()
-        for e in elements {
-            beforeValue()
-            bytes.append(contentsOf: e)
-        }
-        endArray()
-    }
-
     /// What separates one element of an array from the next at the current depth (`,` and, when
     /// spaced, a newline and indentation): call it just after `beginArray`.
     public var elementSeparator: [UInt8] {
