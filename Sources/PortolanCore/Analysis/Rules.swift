@@ -147,9 +147,9 @@ enum Rules {
         var out: [Finding] = []
         for h in ctx.graph.hosts where h.tls == .uncovered && !h.isUnresolved {
             // Only missing secrets: reported by tls-secret-missing (or by the ignored annotation that should have made them).
-            let real = h.candidates.filter { $0.certificate != nil || $0.secret == nil || $0.reason.hasPrefix("no TLSCertificateDelegation") || $0.reason.contains("ReferenceGrant") }
+            let real = h.candidates.filter { $0.certificate != nil || $0.secret == nil || $0.reason.hasPrefix("no TLSCertificateDelegation") || $0.reason.containsBytes("ReferenceGrant") }
             let refusedSecrets = h.candidates.filter {
-                $0.certificate == nil && $0.secret != nil && !$0.reason.contains("produced by nothing") && !$0.reason.contains("written at run time")
+                $0.certificate == nil && $0.secret != nil && !$0.reason.containsBytes("produced by nothing") && !$0.reason.containsBytes("written at run time")
             }
             guard !real.isEmpty || !refusedSecrets.isEmpty else { continue }
             let routes = h.routes.compactMap { ctx.graph.route($0) }.filter { $0.terminatesTLS }
@@ -265,7 +265,7 @@ enum Rules {
                     // Traefik routers compete only on the same entry point; an Ingress becomes a router too.
                     let m = r.match
                     if r.provider == .traefik,
-                       ["Header", "Method", "Query", "ClientIP", "HostRegexp", "ALPN"].contains(where: { m.contains($0) }) { continue }
+                       ["Header", "Method", "Query", "ClientIP", "HostRegexp", "ALPN"].contains(where: { m.containsBytes($0) }) { continue }
                     extra = r.entryPoints.sorted().joined(separator: ",")
                 } else if r.provider == .gatewayAPI {
                     // Routes on different listeners (HTTP and HTTPS) do not compete.

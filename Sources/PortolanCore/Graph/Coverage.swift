@@ -16,7 +16,7 @@ public enum HostNames {
         if c == h { return c.hasPrefix("*.") ? "wildcard \(c)" : "exact" }
         guard c.hasPrefix("*."), !h.hasPrefix("*") else { return nil }
         let rest = c.dropFirst(2)
-        guard !rest.contains("*"), let dot = h.firstIndex(of: ".") else { return nil }
+        guard !rest.containsBytes("*"), let dot = h.firstIndex(of: ".") else { return nil }
         let first = h[..<dot]
         return (!first.isEmpty && h[h.index(after: dot)...] == rest) ? "wildcard \(c)" : nil
     }

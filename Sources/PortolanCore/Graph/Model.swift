@@ -613,7 +613,7 @@ public struct Host: Sendable {
 extension HostNames {
     /// Names of the `${var}` (and `${var:=default}`) variables in a host.
     public static func variables(_ host: String) -> [String] {
-        guard host.contains("${") else { return [] }
+        guard host.containsBytes("${") else { return [] }
         var out: [String] = []
         var rest = Substring(host)
         while let open = rest.range(of: "${") {

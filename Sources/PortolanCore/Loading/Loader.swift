@@ -65,10 +65,14 @@ public enum Loader {
         queue.drain(options: options, progress: progress)
         group.wait()
         var outcomes = queue.takeOutcomes()
-        outcomes.sort { a, b in
-            if a.input.isStdin != b.input.isStdin { return b.input.isStdin }
-            return utf8Precedes(a.input.display, b.input.display)
+        // Sorted through an index permutation: the outcomes themselves are large, and moving them
+        // while sorting copies (and reference-counts) every field again and again.
+        let keys = outcomes.map { (stdin: $0.input.isStdin, display: $0.input.display) }
+        let order = keys.indices.sorted { a, b in
+            if keys[a].stdin != keys[b].stdin { return keys[b].stdin }
+            return utf8Precedes(keys[a].display, keys[b].display)
         }
+        outcomes = order.map { outcomes[$0] }
         Timings.mark("parse")
 
         nonisolated(unsafe) var resources: [Resource] = []

@@ -37,6 +37,9 @@ public enum Kinds {
     /// Whether a document's body (beyond apiVersion, kind and metadata) must be built while parsing.
     @Sendable public static func documentNeedsBody(apiVersion: String, kind: String) -> Bool {
         if kind == "Secret" || kind.hasSuffix("List") { return true }
+        // The commonest answers without splitting the apiVersion or hashing (asked for every document).
+        if apiVersion == "v1" { return kind == "Service" || kind == "Namespace" }
+        if apiVersion == "apps/v1" { return false }
         return keepsNode(group: splitAPIVersion(apiVersion).group, kind: kind)
     }
 

@@ -45,12 +45,25 @@ public final class ResourceStore: @unchecked Sendable {
 
     /// Resource indexes by kind, and the labels of each namespace.
     static func kindIndex(_ resources: [Resource]) -> (kinds: [String: [Int]], labels: [String: [String: String]], groups: [String: [Int]]) {
-        var kinds: [String: [Int]] = [:]
         var labels: [String: [String: String]] = [:]
-        var groups: [String: [Int]] = [:]
+        // An estate has a few dozen kinds and groups: a linear search over the distinct ones seen
+        // (short strings compare in one step) is cheaper than hashing every object's kind and group.
+        var kindNames: [String] = [], kindLists: [[Int]] = []
+        var groupNames: [String] = [], groupLists: [[Int]] = []
+        func bucket(_ key: String, _ names: inout [String], _ lists: inout [[Int]]) -> Int {
+            if let k = names.firstIndex(of: key) { return k }
+            names.append(key)
+            lists.append([])
+            return names.count - 1
+        }
+        var lastKind = -1, lastGroup = -1
         for (i, r) in resources.enumerated() {
-            kinds[r.kind, default: []].append(i)
-            groups[r.group, default: []].append(i)
+            let k = lastKind >= 0 && kindNames[lastKind] == r.kind ? lastKind : bucket(r.kind, &kindNames, &kindLists)
+            kindLists[k].append(i)
+            lastKind = k
+            let g = lastGroup >= 0 && groupNames[lastGroup] == r.group ? lastGroup : bucket(r.group, &groupNames, &groupLists)
+            groupLists[g].append(i)
+            lastGroup = g
             if r.group.isEmpty && r.kind == "Namespace" {
                 var l = r.labels
                 // The API server adds this label to every namespace.
@@ -58,6 +71,8 @@ public final class ResourceStore: @unchecked Sendable {
                 labels[r.name] = l
             }
         }
+        let kinds = Dictionary(uniqueKeysWithValues: zip(kindNames, kindLists))
+        let groups = Dictionary(uniqueKeysWithValues: zip(groupNames, groupLists))
         return (kinds, labels, groups)
     }
 
@@ -68,14 +83,17 @@ public final class ResourceStore: @unchecked Sendable {
         var kept: [Resource] = []
         kept.reserveCapacity(resources.count)
         var duplicates: [Problem] = []
+        // One hash per object: the slot is filled with the next index when the object is new.
+        func slot(_ value: inout Int) -> Int { value }
         for r in resources {
-            if let first = refs[r.ref] {
+            let next = kept.count
+            let first = slot(&refs[r.ref, default: next])
+            if first != next {
                 let at = kept[first].source
                 duplicates.append(Problem(r.source,
                     "\(TextSafety.visible(r.ref.display)) is defined again (first at \(at.file):\(at.line)); this copy is ignored"))
                 continue
             }
-            refs[r.ref] = kept.count
             kept.append(r)
         }
         return (kept, refs, duplicates)

@@ -148,7 +148,7 @@ struct CertManagerProcessor: GraphProcessor {
     }
 
     func isIPLiteral(_ s: String) -> Bool {
-        if s.contains(":") { return true }
+        if s.containsBytes(":") { return true }
         let parts = s.split(separator: ".")
         return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
     }

@@ -306,9 +306,9 @@ final class ContourGraph {
     }
 
     private func checkWildcard(_ fqdn: String, _ r: Resource, _ node: Node?) {
-        guard fqdn.contains("*") else { return }
+        guard fqdn.containsBytes("*") else { return }
         let rest = fqdn.hasPrefix("*.") ? fqdn.dropFirst(2) : Substring(fqdn)
-        if !fqdn.hasPrefix("*.") || rest.contains("*") || rest.isEmpty {
+        if !fqdn.hasPrefix("*.") || rest.containsBytes("*") || rest.isEmpty {
             problem(r.at(node), "\(display(r)): fqdn \(fqdn) is not a valid wildcard (only a whole leading `*.` label is allowed)")
         }
     }

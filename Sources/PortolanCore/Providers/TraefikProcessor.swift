@@ -353,7 +353,7 @@ private final class TraefikRun {
 
     func checkTLSOption(_ o: Node, _ r: Resource, _ pending: inout [Pending]) {
         guard let name = o["name"]?.string, !name.isEmpty else { return }
-        if name.contains("@") { return }   // another provider's options (name@file)
+        if name.containsBytes("@") { return }   // another provider's options (name@file)
         let ns = o["namespace"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? r.namespace
         if ns != r.namespace && !options.allowCrossNamespace {
             pending.append(Pending(message: "\(label(r)) refers to TLSOption \(ns)/\(name) in another namespace, which Traefik refuses (allowCrossNamespace is false); its routers are not created",
@@ -390,7 +390,7 @@ private final class TraefikRun {
                 problem(r.at(item), "\(label(r)): a \(field).middlewares entry has no name; ignored")
                 continue
             }
-            if name.contains("@") {
+            if name.containsBytes("@") {
                 out.append(name)   // another provider's middleware (name@file): not in the manifests
                 continue
             }
@@ -440,7 +440,7 @@ private final class TraefikRun {
         let port = item["port"].flatMap { $0.isNull ? nil : $0.scalarText } ?? ""
         let kind = item["kind"]?.string ?? "Service"
 
-        if name.contains("@") {
+        if name.containsBytes("@") {
             // Another provider's service (api@internal, x@file) is not a Kubernetes object.
             var bk = Backend(kind: "TraefikInternal", namespace: "", name: name, port: port, weight: weight,
                              resolved: true, source: at, via: via)

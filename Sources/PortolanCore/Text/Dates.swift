@@ -3,7 +3,19 @@ public enum UTCDate {
     /// `2026-12-01T00:00:00Z`
     public static func rfc3339(_ seconds: Double) -> String {
         let (y, m, d, hh, mm, ss) = civil(seconds)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2))Z"
+        guard (0...9999).contains(y) else {
+            return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(hh, 2)):\(pad(mm, 2)):\(pad(ss, 2))Z"
+        }
+        // Written digit by digit (reports print two dates per certificate; interpolation is slow).
+        return String(unsafeUninitializedCapacity: 20) { b in
+            func put(_ at: Int, _ v: Int, _ width: Int) {
+                var v = v
+                for i in stride(from: at + width - 1, through: at, by: -1) { b[i] = UInt8(48 + v % 10); v /= 10 }
+            }
+            put(0, y, 4); b[4] = 45; put(5, m, 2); b[7] = 45; put(8, d, 2); b[10] = 84
+            put(11, hh, 2); b[13] = 58; put(14, mm, 2); b[16] = 58; put(17, ss, 2); b[19] = 90
+            return 20
+        }
     }
 
     /// `2026-12-01`

@@ -65,6 +65,31 @@ public enum TextSafety {
     }
 }
 
+extension StringProtocol {
+    /// Whether `needle` occurs in the text as a run of UTF-8 bytes. The hot paths use this instead of
+    /// `contains(_:)` with a string, which goes through Foundation (CFString) and is far slower.
+    public func containsBytes(_ needle: String) -> Bool {
+        var needle = needle
+        return needle.withUTF8 { n in
+            guard !n.isEmpty else { return true }
+            let found = utf8.withContiguousStorageIfAvailable { h in Self.find(n, in: h) }
+            if let found { return found }
+            return Array(utf8).withUnsafeBufferPointer { h in Self.find(n, in: h) }
+        }
+    }
+
+    private static func find(_ n: UnsafeBufferPointer<UInt8>, in h: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard h.count >= n.count, let hp = h.baseAddress, let np = n.baseAddress else { return false }
+        let first = n[0], last = h.count - n.count
+        var i = 0
+        while i <= last {
+            if hp[i] == first && (n.count == 1 || memcmp(hp + i + 1, np + 1, n.count - 1) == 0) { return true }
+            i += 1
+        }
+        return false
+    }
+}
+
 /// Byte order of two strings (what `a.utf8.lexicographicallyPrecedes(b.utf8)` says, with one memcmp
 /// instead of a walk over two iterators): paths are sorted this way.
 public func utf8Precedes(_ a: String, _ b: String) -> Bool {

@@ -18,8 +18,11 @@ public enum Timings {
         guard enabled else { return }
         let now = Date()
         let cpu = cpuSeconds()
-        FileHandle.standardError.write(Data(String(format: "%-34@ %7.1f ms wall %7.1f ms cpu\n", phase as NSString,
-                                                   now.timeIntervalSince(last) * 1000, (cpu - lastCPU) * 1000).utf8))
+        var ru = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &ru)
+        FileHandle.standardError.write(Data(String(format: "%-34@ %7.1f ms wall %7.1f ms cpu %6ld MiB peak %7ld faults\n",
+                                                   phase as NSString, now.timeIntervalSince(last) * 1000,
+                                                   (cpu - lastCPU) * 1000, ru.ru_maxrss / 1024, ru.ru_minflt).utf8))
         last = now
         lastCPU = cpu
     }
