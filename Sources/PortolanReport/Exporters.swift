@@ -76,8 +76,9 @@ public enum Exporters {
 
     /// Renders a report as consecutive pieces of UTF-8 to be written in order (the JSON exporter's large
     /// arrays stay in the chunks they were rendered in).
-    public static func renderPieces(_ f: ReportFormat, _ e: Estate, options: ReportOptions) -> [[UInt8]]? {
-        if f == .json { return JSONReport.renderPieces(e, version: options.version) }
+    public static func renderPieces(_ f: ReportFormat, _ e: Estate, options: ReportOptions,
+                                    sink: (([[UInt8]]) -> Void)? = nil) -> [[UInt8]]? {
+        if f == .json { return JSONReport.renderPieces(e, version: options.version, sink: sink) }
         return render(f, e, options: options).map { [Array($0.utf8)] }
     }
 

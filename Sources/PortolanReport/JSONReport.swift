@@ -21,9 +21,13 @@ public enum JSONReport {
 
     /// The report as consecutive pieces of UTF-8 (large arrays are rendered in parallel chunks that
     /// are written out as they are, never joined in memory).
-    public static func renderPieces(_ e: Estate, version: String, htmlSafe: Bool = false) -> [[UInt8]] {
+    /// With `sink`, finished pieces are handed to it while the rest renders; the pieces returned
+    /// come after them.
+    public static func renderPieces(_ e: Estate, version: String, htmlSafe: Bool = false,
+                                    sink: (([[UInt8]]) -> Void)? = nil) -> [[UInt8]] {
         // One element of each top-level array per line.
         var w = JSONWriter(htmlSafe: htmlSafe, lineDepth: 2)
+        w.segmentSink = sink
         write(e, version: version, to: &w)
         var pieces = w.pieces
         pieces.append([10])

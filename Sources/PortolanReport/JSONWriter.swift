@@ -25,6 +25,9 @@ public struct JSONWriter {
 
     /// Large pieces handed over whole (see `rawArray(chunks:)`): the output is `segments` + `bytes`.
     public private(set) var segments: [[UInt8]] = []
+    /// When set, the segments of each finished `rawArray` are handed here (in order) instead of being
+    /// kept: a report can be written out while its later sections are still being rendered.
+    public var segmentSink: (([[UInt8]]) -> Void)? = nil
 
     /// What separates one element of an array from the next at the current depth (`,` and, when
     /// spaced, a newline and indentation): call it just after `beginArray`.
@@ -46,6 +49,10 @@ public struct JSONWriter {
             bytes.reserveCapacity(1 << 12)
         }
         endArray()
+        if let sink = segmentSink, !segments.isEmpty {
+            sink(segments)
+            segments.removeAll()
+        }
     }
 
     /// Bytes written to the current buffer.

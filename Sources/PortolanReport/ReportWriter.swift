@@ -41,26 +41,74 @@ public enum ReportWriter {
     }
 
     public static func writeAtomically(pieces: [[UInt8]], to path: String) throws {
+        let stream = try Stream(path: path)
+        stream.write(pieces)
+        try stream.finish()
+    }
+
+    /// A report written while it is still being rendered: pieces handed to `write` go out on a
+    /// background queue, in order; `finish` waits for them and puts the file in place (a temporary
+    /// file renamed over the target, or standard output for `-`). Nothing is left behind on failure.
+    public final class Stream: @unchecked Sendable {
+        private let fd: Int32
+        private let target: String?
+        private let temporary: String?
+        private let queue = DispatchQueue(label: "portolan.report-writer")
+        private var failure: Int32 = 0
+
+        /// With `dashIsStandardOutput`, the path `-` means standard output (the CLI's `-o -`).
+        public init(path: String, dashIsStandardOutput: Bool = false) throws {
+            if path == "-" && dashIsStandardOutput {
+                fd = 1; target = nil; temporary = nil
+                return
+            }
+            let tmp = try ReportWriter.temporaryPath(for: path)
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw Failure.io("cannot create \(tmp): \(String(cString: strerror(errno)))") }
+            self.fd = fd; target = path; temporary = tmp
+        }
+
+        /// Queues pieces to be written after those queued before.
+        public func write(_ pieces: [[UInt8]]) {
+            queue.async {
+                guard self.failure == 0 else { return }
+                if !ReportWriter.writeAll(fd: self.fd, pieces) { self.failure = errno == 0 ? EIO : errno }
+            }
+        }
+
+        /// Waits for every queued piece, then closes and renames the file.
+        public func finish() throws {
+            queue.sync {}
+            guard let target, let temporary else {
+                // Standard output: a closed pipe (`| head`) is not an error worth reporting.
+                return
+            }
+            let failed = failure
+            if close(fd) != 0 || failed != 0 {
+                let e = String(cString: strerror(failed != 0 ? failed : errno))
+                unlink(temporary)
+                throw Failure.io("cannot write \(temporary): \(e)")
+            }
+            if rename(temporary, target) != 0 {
+                let e = String(cString: strerror(errno))
+                unlink(temporary)
+                throw Failure.io(e)
+            }
+        }
+    }
+
+    /// Where a report for `path` is written before it is renamed into place (same folder).
+    static func temporaryPath(for path: String) throws -> String {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { throw Failure.isDirectory }
-        let folder = (path as NSString).deletingLastPathComponent
-        let dir = folder.isEmpty ? "." : folder
+        // The folder and name split by hand (NSString's path methods trap on some names, such as `-`).
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let dir = folder.isEmpty ? (slash == nil ? "." : "/") : folder
         if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
             throw Failure.folderMissing(dir)
         }
-        let tmp = (dir as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).\(getpid()).tmp")
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure.io("cannot create \(tmp): \(String(cString: strerror(errno)))") }
-        let written = writeAll(fd: fd, pieces)
-        let failure = String(cString: strerror(errno))
-        if close(fd) != 0 || !written {
-            unlink(tmp)
-            throw Failure.io("cannot write \(tmp): \(written ? String(cString: strerror(errno)) : failure)")
-        }
-        if rename(tmp, path) != 0 {
-            let e = String(cString: strerror(errno))
-            unlink(tmp)
-            throw Failure.io(e)
-        }
+        return (dir.hasSuffix("/") ? dir : dir + "/") + ".\(name).\(getpid()).tmp"
     }
 }

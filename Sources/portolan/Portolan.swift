@@ -276,9 +276,20 @@ struct Report: ParsableCommand {
         }
         keepTemporariesUntilExit()
         let estate = try analysis.estate(input)
-        let pieces = Exporters.renderPieces(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity))!
+        // The file is written while the report renders (each large section as soon as it is done).
+        let stream: PortolanReport.ReportWriter.Stream
+        do { stream = try PortolanReport.ReportWriter.Stream(path: output, dashIsStandardOutput: true) } catch {
+            Stderr.line("portolan: cannot write '\(output)': \(error)")
+            throw ExitCode(2)
+        }
+        let rest = Exporters.renderPieces(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity),
+                                          sink: stream.write)!
         Timings.mark("render")
-        try OutputFile.write(pieces: pieces, to: output)
+        stream.write(rest)
+        do { try stream.finish() } catch {
+            Stderr.line("portolan: cannot write '\(output)': \(error)")
+            throw ExitCode(2)
+        }
         Timings.mark("write")
         exitNow(0)
     }
