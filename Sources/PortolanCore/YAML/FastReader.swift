@@ -1,3 +1,4 @@
+import Foundation
 /// Builds the node tree of a simple document without libyaml, for the documents whose bodies
 /// Portolan reads (Ingresses, Services, routes...). It accepts the same conservative subset of block
 /// YAML as `Skimmer` (minus folded and keep-chomped block scalars) and builds exactly the nodes,
@@ -387,6 +388,25 @@ struct FastReader {
 final class ParseScratch {
     var skimKeys: [Range<Int>] = []
     var skimFrames: [Skimmer.Frame] = []
+    var skimRoot: [(Skimmer.Scalar, Skimmer.RootEntry)] = []
+    var skimMetadata: [Skimmer.Entry] = []
+    var skimAnnotations: [Skimmer.Entry] = []
+
+    /// Scratch objects are handed from one file to the next (a file's parse takes one and gives it back).
+    nonisolated(unsafe) private static var pool: [ParseScratch] = []
+    private static let poolLock = NSLock()
+
+    static func take() -> ParseScratch {
+        poolLock.lock()
+        defer { poolLock.unlock() }
+        return pool.popLast() ?? ParseScratch()
+    }
+
+    static func give(_ s: ParseScratch) {
+        poolLock.lock()
+        if pool.count < 16 { pool.append(s) }
+        poolLock.unlock()
+    }
     var fastOpen: [FastReader.Open] = []
     var fastPending: [UInt32] = []
 }

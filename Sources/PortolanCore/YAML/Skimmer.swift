@@ -20,7 +20,7 @@ struct Skimmer {
     }
 
     /// What a kept key maps to.
-    indirect enum Value {
+    enum Value {   // not indirect: the array in `.mapping` already breaks the recursion (no box per value)
         case scalar(Scalar)
         /// A mapping (metadata, annotations) with its first key's position and its kept entries.
         case mapping(line: Int, column: Int, entries: [Entry])
@@ -115,9 +115,20 @@ struct Skimmer {
             s.keys = scratch.skimKeys; scratch.skimKeys = []
             s.keys.removeAll(keepingCapacity: true)
             s.framesBuffer = scratch.skimFrames; scratch.skimFrames = []
+            // The capture lists are reused too (emptied, capacity kept): no allocation per document.
+            s.rootEntries = scratch.skimRoot; scratch.skimRoot = []
+            s.rootEntries.removeAll(keepingCapacity: true)
+            s.metadataEntries = scratch.skimMetadata; scratch.skimMetadata = []
+            s.metadataEntries.removeAll(keepingCapacity: true)
+            s.annotationEntries = scratch.skimAnnotations; scratch.skimAnnotations = []
+            s.annotationEntries.removeAll(keepingCapacity: true)
         }
         defer {
-            if let scratch { scratch.skimKeys = s.keys; scratch.skimFrames = s.framesBuffer }
+            if let scratch {
+                scratch.skimKeys = s.keys; scratch.skimFrames = s.framesBuffer
+                scratch.skimRoot = s.rootEntries; scratch.skimMetadata = s.metadataEntries
+                scratch.skimAnnotations = s.annotationEntries
+            }
         }
         do {
             return .skimmed(try s.run(start: start, firstLine: firstLine, wanted: wanted))
@@ -189,7 +200,7 @@ struct Skimmer {
         return Document(line: first.line, column: first.column, entries: entries, apiVersion: v, kind: k)
     }
 
-    private enum RootEntry { case apiVersion, kind, metadata, other }
+    enum RootEntry { case apiVersion, kind, metadata, other }
     /// Root keys kept, in document order: the first key whatever it is, apiVersion, kind, metadata.
     private var rootEntries: [(Scalar, RootEntry)] = []
 

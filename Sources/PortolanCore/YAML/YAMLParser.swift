@@ -60,7 +60,8 @@ public enum YAMLParser {
                !segments.isEmpty {
                 var docIndex = 0
                 var runStart: Int? = nil
-                let scratch = ParseScratch()
+                let scratch = ParseScratch.take()
+                defer { ParseScratch.give(scratch) }
                 func flush(_ upTo: Int) {
                     guard let a = runStart else { return }
                     runStart = nil
