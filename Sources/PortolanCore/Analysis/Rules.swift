@@ -568,6 +568,8 @@ enum Rules {
             return routeControllersBuilt![host]
         }
         let classes = IngressClasses(ctx.store)
+        // Each issuer's solvers, read once (thousands of certificates share a few issuers).
+        var solversByIssuer: [ObjectIdentifier: [Solver]] = [:]
         for c in ctx.graph.certificates {
             switch c.origin {
             case .certificate, .ingressShim, .gatewayShim: break
@@ -575,8 +577,11 @@ enum Rules {
             }
             guard let kind = c.issuerKind, let name = c.issuerName else { continue }
             if let g = c.issuerGroup, g != "cert-manager.io", !g.isEmpty { continue }   // an external issuer
-            let hosts = c.dnsNames.filter { ctx.graph.hostIndex[$0] != nil }.sorted()
-            let what = c.origin == .certificate ? "Certificate \(c.namespace)/\(c.name)" : "the \(c.origin.rawValue) certificate for secret \(c.namespace)/\(c.secretName ?? c.name)"
+            // Worked out only for a finding (most certificates have none).
+            var hosts: [String] { c.dnsNames.filter { ctx.graph.hostIndex[$0] != nil }.sorted() }
+            var what: String {
+                c.origin == .certificate ? "Certificate \(c.namespace)/\(c.name)" : "the \(c.origin.rawValue) certificate for secret \(c.namespace)/\(c.secretName ?? c.name)"
+            }
             let issuer: Resource?
             if kind == "ClusterIssuer" {
                 issuer = clusterIssuers.first { $0.name == name }
@@ -603,14 +608,18 @@ enum Rules {
             } else {
                 continue
             }
-            guard let acme = issuer?.spec?["acme"] else { continue }
-            let solvers = acme["solvers"]?.items ?? []
+            guard let issuer, issuer.spec?["acme"] != nil else { continue }
+            let solvers: [Solver]
+            if let known = solversByIssuer[ObjectIdentifier(issuer)] { solvers = known } else {
+                solvers = (issuer.spec?["acme", "solvers"]?.items ?? []).map(Solver.init)
+                solversByIssuer[ObjectIdentifier(issuer)] = solvers
+            }
             for dns in c.dnsNames {
                 guard let solver = Self.selectSolver(solvers, dnsName: dns, certLabels: [:]) else { continue }
                 if dns.hasPrefix("*.") && solver["http01"] != nil && solver["dns01"] == nil {
                     out.append(Finding(rule: "certificate-unissuable", severity: .error,
-                        message: "\(what) asks for wildcard \(dns), but the solver \(issuer!.kind) \(issuer!.name) picks for it is HTTP-01: wildcards need DNS-01",
-                        hosts: hosts, resources: [c.resource, issuer!.ref], source: c.source, certificates: [c.id]))
+                        message: "\(what) asks for wildcard \(dns), but the solver \(issuer.kind) \(issuer.name) picks for it is HTTP-01: wildcards need DNS-01",
+                        hosts: hosts, resources: [c.resource, issuer.ref], source: c.source, certificates: [c.id]))
                     continue
                 }
                 guard let http = solver["http01"], !dns.hasPrefix("*.") else { continue }
@@ -629,29 +638,40 @@ enum Rules {
                       !served.contains(sc), !served.contains(where: { ControllerFamily($0) == .traefik && sc == "traefik" }) else { continue }
                 out.append(Finding(rule: "certificate-unissuable", severity: .error,
                     message: "\(what): the HTTP-01 challenge for \(dns) is answered through \(sc), but \(served.sorted().joined(separator: ", ")) serves that host, so the challenge never reaches the solver",
-                    hosts: [HostNames.normalize(dns)], resources: [c.resource, issuer!.ref], source: c.source, certificates: [c.id]))
+                    hosts: [HostNames.normalize(dns)], resources: [c.resource, issuer.ref], source: c.source, certificates: [c.id]))
             }
         }
         return out
     }
 
+    /// An ACME solver with its selector read out.
+    struct Solver {
+        let node: Node
+        let labels: [String: String]
+        let names: [String]   // normalised
+        let zones: [String]   // normalised
+        init(_ node: Node) {
+            self.node = node
+            let sel = node["selector"]
+            labels = sel?["matchLabels"]?.stringMap ?? [:]
+            names = (sel?["dnsNames"]?.strings ?? []).map(HostNames.normalize)
+            zones = (sel?["dnsZones"]?.strings ?? []).map(HostNames.normalize)
+        }
+    }
+
     /// cert-manager's ACME solver selection: dnsNames match beats dnsZones (longest zone), then label count, then order.
-    static func selectSolver(_ solvers: [Node], dnsName: String, certLabels: [String: String]) -> Node? {
+    static func selectSolver(_ solvers: [Solver], dnsName: String, certLabels: [String: String]) -> Node? {
         let name = HostNames.normalize(dnsName)
         var best: (Node, Int, Int)? = nil   // (solver, specificity, labels)
         for s in solvers {
-            let sel = s["selector"]
-            let labels = sel?["matchLabels"]?.stringMap ?? [:]
-            if !labels.allSatisfy({ certLabels[$0.key] == $0.value }) { continue }
+            if !s.labels.allSatisfy({ certLabels[$0.key] == $0.value }) { continue }
             var spec = 0
-            let names = sel?["dnsNames"]?.strings ?? []
-            let zones = sel?["dnsZones"]?.strings ?? []
-            if !names.isEmpty || !zones.isEmpty {
-                if names.map(HostNames.normalize).contains(name) { spec = 10_000 }
-                else if let z = zones.map(HostNames.normalize).filter({ name == $0 || name.hasSuffix("." + $0) }).max(by: { $0.count < $1.count }) { spec = 1 + z.count }
+            if !s.names.isEmpty || !s.zones.isEmpty {
+                if s.names.contains(name) { spec = 10_000 }
+                else if let z = s.zones.filter({ name == $0 || name.hasSuffix("." + $0) }).max(by: { $0.count < $1.count }) { spec = 1 + z.count }
                 else { continue }
             }
-            if best == nil || spec > best!.1 || (spec == best!.1 && labels.count > best!.2) { best = (s, spec, labels.count) }
+            if best == nil || spec > best!.1 || (spec == best!.1 && s.labels.count > best!.2) { best = (s.node, spec, s.labels.count) }
         }
         return best?.0
     }
