@@ -98,7 +98,7 @@ enum DocumentReader {
     static func makeResource(_ node: Node, apiVersion: String, kind: String, document: Int, item: Int,
                              into out: inout Loader.FileOutcome, options: LoadOptions) {
         let file = out.path
-        let firstKey = node.pairs.first?.key.mark ?? node.mark
+        let firstKey = node.isMapping && node.count > 0 ? node.key(at: 0).mark : node.mark
         let at = SourceLocation(file: file, line: firstKey.line, column: firstKey.column)
         let meta = node["metadata"]
         guard let name = meta?["name"]?.string, !name.isEmpty else {

@@ -2,8 +2,10 @@
 public enum Kinds {
     /// Splits `group/version` (or `v1` for the core group).
     public static func splitAPIVersion(_ apiVersion: String) -> (group: String, version: String) {
-        if let slash = apiVersion.lastIndex(of: "/") {
-            return (String(apiVersion[..<slash]), String(apiVersion[apiVersion.index(after: slash)...]))
+        // Searched as bytes (a Character search walks grapheme clusters).
+        let u = apiVersion.utf8
+        if let slash = u.lastIndex(of: UInt8(ascii: "/")) {
+            return (String(apiVersion[..<slash]), String(apiVersion[u.index(after: slash)...]))
         }
         return ("", apiVersion)
     }
@@ -19,7 +21,13 @@ public enum Kinds {
     ]
 
     public static func isClusterScoped(group: String, kind: String) -> Bool {
-        clusterScoped.contains(kind)
+        // The commonest kinds are answered without hashing (asked for every object).
+        switch kind {
+        case "Deployment", "ConfigMap", "Service", "Secret", "Ingress", "Certificate", "IngressRoute", "HTTPRoute", "HTTPProxy":
+            return false
+        default:
+            return clusterScoped.contains(kind)
+        }
     }
 
     /// Groups whose objects the route graph and the analysis read: their node trees are kept.
@@ -31,20 +39,21 @@ public enum Kinds {
         "apisix.apache.org", "configuration.konghq.com",
     ]
 
-    /// Core-group kinds whose node trees are kept.
-    public static let coreKinds: Set<String> = ["Service", "Namespace"]
+    /// Core-group kinds whose node trees are kept (compared, not hashed: asked for every object).
+    public static func keepsCoreKind(_ kind: String) -> Bool { kind == "Service" || kind == "Namespace" }
 
     /// Whether a document's body (beyond apiVersion, kind and metadata) must be built while parsing.
     @Sendable public static func documentNeedsBody(apiVersion: String, kind: String) -> Bool {
         if kind == "Secret" || kind.hasSuffix("List") { return true }
         // The commonest answers without splitting the apiVersion or hashing (asked for every document).
-        if apiVersion == "v1" { return kind == "Service" || kind == "Namespace" }
+        if apiVersion == "v1" { return keepsCoreKind(kind) }
         if apiVersion == "apps/v1" { return false }
         return keepsNode(group: splitAPIVersion(apiVersion).group, kind: kind)
     }
 
     public static func keepsNode(group: String, kind: String) -> Bool {
-        if group.isEmpty { return coreKinds.contains(kind) }
+        if group.isEmpty { return keepsCoreKind(kind) }
+        if group == "apps" { return false }
         return routingGroups.contains(group)
     }
 }
