@@ -37,28 +37,50 @@ public enum SecretReflection {
 /// Adds the copies reflectors and replicators make, and records externally produced secrets.
 struct SecretReflectionProcessor: GraphProcessor {
     func run(_ b: GraphBuilder) {
-        externalSecrets(b)
-        copies(b)
+        apply(Self.prepare(b.store), to: b)
     }
 
-    func externalSecrets(_ b: GraphBuilder) {
-        for r in b.store.all("ExternalSecret", groups: ["external-secrets.io"]) {
+    /// What the processor reads from the store alone: secrets written at run time, and the copy
+    /// annotations of each secret. It needs no certificate, so it can run while they are being made.
+    struct Prepared {
+        var externalSecrets: [NamespacedName: String] = [:]
+        var annotationsBySecret: [NamespacedName: [String: String]] = [:]
+    }
+
+    static func prepare(_ store: ResourceStore) -> Prepared {
+        var p = Prepared()
+        for r in store.all("ExternalSecret", groups: ["external-secrets.io"]) {
             let name = r.spec?["target", "name"]?.string ?? r.name
-            b.externalSecrets[NamespacedName(r.namespace, name)] = "ExternalSecret \(r.namespace)/\(r.name)"
+            p.externalSecrets[NamespacedName(r.namespace, name)] = "ExternalSecret \(r.namespace)/\(r.name)"
         }
-        for r in b.store.all("ClusterExternalSecret", groups: ["external-secrets.io"]) {
+        for r in store.all("ClusterExternalSecret", groups: ["external-secrets.io"]) {
             let spec = r.spec?["externalSecretSpec"]
             let name = spec?["target", "name"]?.string ?? r.spec?["externalSecretName"]?.string ?? r.name
             for ns in r.spec?["namespaces"]?.strings ?? [] {
-                b.externalSecrets[NamespacedName(ns, name)] = "ClusterExternalSecret \(r.name)"
+                p.externalSecrets[NamespacedName(ns, name)] = "ClusterExternalSecret \(r.name)"
             }
         }
-        for r in b.store.all("SealedSecret", groups: ["bitnami.com"]) {
+        for r in store.all("SealedSecret", groups: ["bitnami.com"]) {
             let meta = r.spec?["template", "metadata"]
             let name = meta?["name"]?.string ?? r.name
             let ns = meta?["namespace"]?.string ?? r.namespace
-            b.externalSecrets[NamespacedName(ns, name)] = "SealedSecret \(r.namespace)/\(r.name)"
+            p.externalSecrets[NamespacedName(ns, name)] = "SealedSecret \(r.namespace)/\(r.name)"
         }
+        // Annotations of the Secret behind each certificate: the Secret's own, or a Certificate's secretTemplate.
+        for r in store.all("Secret", groups: [""]) {
+            if let a = r.secret?.annotations, !a.isEmpty { p.annotationsBySecret[r.namespacedName] = a }
+        }
+        for r in store.all("Certificate", groups: CertManagerProcessor.groups) {
+            guard let a = r.spec?["secretTemplate", "annotations"]?.stringMap, !a.isEmpty,
+                  let secret = r.spec?["secretName"]?.string else { continue }
+            p.annotationsBySecret[NamespacedName(r.namespace, secret), default: [:]].merge(a) { x, _ in x }
+        }
+        return p
+    }
+
+    func apply(_ prepared: Prepared, to b: GraphBuilder) {
+        for (k, v) in prepared.externalSecrets { b.externalSecrets[k] = v }
+        copies(b, annotationsBySecret: prepared.annotationsBySecret)
     }
 
     /// Every namespace the input mentions.
@@ -71,17 +93,7 @@ struct SecretReflectionProcessor: GraphProcessor {
         return s.sorted()
     }
 
-    func copies(_ b: GraphBuilder) {
-        // Annotations of the Secret behind each certificate: the Secret's own, or a Certificate's secretTemplate.
-        var annotationsBySecret: [NamespacedName: [String: String]] = [:]
-        for r in b.store.all("Secret", groups: [""]) {
-            if let a = r.secret?.annotations, !a.isEmpty { annotationsBySecret[r.namespacedName] = a }
-        }
-        for r in b.store.all("Certificate", groups: CertManagerProcessor.groups) {
-            guard let a = r.spec?["secretTemplate", "annotations"]?.stringMap, !a.isEmpty,
-                  let secret = r.spec?["secretName"]?.string else { continue }
-            annotationsBySecret[NamespacedName(r.namespace, secret), default: [:]].merge(a) { x, _ in x }
-        }
+    func copies(_ b: GraphBuilder, annotationsBySecret: [NamespacedName: [String: String]]) {
         // Nothing is copied in most estates: stop before indexing every certificate.
         guard !annotationsBySecret.isEmpty else { return }
         let sources = b.certificates.filter { $0.secret != nil && $0.origin != .traefikACME }

@@ -23,10 +23,12 @@ extension RouteGraph {
         // what those produced, run side by side on child builders merged back in a fixed order.
         // Core (Services, TLS Secrets) and cert-manager read only the store: they run side by side too.
         // Secret reflection copies the certificates both produced.
+        // What secret reflection reads from the store is read alongside them.
+        nonisolated(unsafe) var reflection = SecretReflectionProcessor.Prepared()
         runSideBySide([CoreProcessor(part: .services), CertManagerProcessor(part: .certificates), CertManagerProcessor(part: .shims),
-                       CoreProcessor(part: .secrets)], on: builder)
+                       CoreProcessor(part: .secrets)], on: builder, alongside: { reflection = SecretReflectionProcessor.prepare(store) })
         Timings.mark("Core and CertManager processors")
-        SecretReflectionProcessor().run(builder)
+        SecretReflectionProcessor().apply(reflection, to: builder)
         Timings.mark("SecretReflectionProcessor")
         runSideBySide([IngressProcessor(), TraefikProcessor(), ContourProcessor(), GatewayAPIProcessor()], on: builder)
         Timings.mark("route processors")
@@ -38,10 +40,14 @@ extension RouteGraph {
 
     /// Runs processors in parallel, each on a child builder, and merges their output in the given order
     /// (so the result does not depend on scheduling).
-    static func runSideBySide(_ processors: [GraphProcessor], on builder: GraphBuilder) {
+    /// `alongside`, when given, runs as one more parallel task (it must not touch the builder).
+    static func runSideBySide(_ processors: [GraphProcessor], on builder: GraphBuilder, alongside: (() -> Void)? = nil) {
         let children = processors.map { _ in builder.child() }
         nonisolated(unsafe) let work = Array(zip(processors, children))
-        DispatchQueue.concurrentPerform(iterations: work.count) { i in work[i].0.run(work[i].1) }
+        nonisolated(unsafe) let extra = alongside
+        DispatchQueue.concurrentPerform(iterations: work.count + (extra == nil ? 0 : 1)) { i in
+            if i == work.count { extra?() } else { work[i].0.run(work[i].1) }
+        }
         for c in children { builder.absorb(c) }
         Lifetime.discard(children)
     }
