@@ -49,6 +49,15 @@ public struct ObjectRef: Hashable, Sendable, Comparable {
         return namespace.isEmpty ? "\(k)/\(name)" : "\(k)/\(namespace)/\(name)"
     }
     public static func < (a: ObjectRef, b: ObjectRef) -> Bool { a.display < b.display }
+
+    /// Kind, namespace and name only: objects that differ in nothing but their API group are rare, and
+    /// the group (often a long string such as `gateway.networking.k8s.io`) is the costliest part to hash.
+    /// Equality still compares all four.
+    public func hash(into h: inout Hasher) {
+        h.combine(kind)
+        h.combine(namespace)
+        h.combine(name)
+    }
 }
 
 /// A namespace/name pair.
