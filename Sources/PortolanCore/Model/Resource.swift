@@ -58,6 +58,18 @@ public struct ObjectRef: Hashable, Sendable, Comparable {
         h.combine(namespace)
         h.combine(name)
     }
+
+    /// FNV-1a over the bytes of kind, namespace and name (with separators): a cheap, stable hash for
+    /// the store's identity index (whose table is seeded by Swift's hasher all the same).
+    public static func identityHash(kind: String, namespace: String, name: String) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ part: String) {
+            for b in part.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0xFF) &* 0x100_0000_01b3
+        }
+        add(kind); add(namespace); add(name)
+        return Int(truncatingIfNeeded: h)
+    }
 }
 
 /// A namespace/name pair.
@@ -132,6 +144,9 @@ public final class Resource: Sendable {
     /// the legacy `certmanager.k8s.io/...`, or `kubernetes.io/tls-acme`): worked out once, when the
     /// object is read, so that the rule about ignored annotations need not look at every object.
     public let mentionsCertManager: Bool
+    /// `ObjectRef.identityHash` of this object, worked out once when it is read (on the reading
+    /// threads), so that indexing every object by identity hashes nothing.
+    public let identityHash: Int
 
     public init(apiVersion: String, group: String, version: String, kind: String, namespace: String, name: String,
                 source: SourceLocation, document: Int, item: Int, node: Node?, secret: SecretSummary?,
@@ -140,6 +155,7 @@ public final class Resource: Sendable {
         self.namespace = namespace; self.name = name; self.source = source; self.document = document
         self.item = item; self.node = node; self.secret = secret; self.ignoreAnnotation = ignoreAnnotation
         self.ref = ObjectRef(group: group, kind: kind, namespace: namespace, name: name)
+        self.identityHash = ObjectRef.identityHash(kind: kind, namespace: namespace, name: name)
         self.patchedBy = patchedBy
         if let ann = node?["metadata", "annotations"], ann.isMapping {
             mentionsCertManager = (0..<ann.count).contains { i in

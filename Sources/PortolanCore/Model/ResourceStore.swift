@@ -5,7 +5,33 @@ import Dispatch
 public final class ResourceStore: @unchecked Sendable {
     public let inputs: LoadedInputs
     public var resources: [Resource] { inputs.resources }
-    private let byRef: [ObjectRef: Int]
+    private let byRef: [IdentityKey: Int]
+
+    /// A key of the identity index: the object's precomputed hash with the object itself (entries) or
+    /// the identity looked up (queries). Equal hashes are confirmed by comparing the identities.
+    struct IdentityKey: Hashable {
+        let hash: Int
+        let resource: Resource?
+        let probe: ObjectRef?
+        init(_ r: Resource) { hash = r.identityHash; resource = r; probe = nil }
+        init(_ ref: ObjectRef) {
+            hash = ObjectRef.identityHash(kind: ref.kind, namespace: ref.namespace, name: ref.name)
+            resource = nil; probe = ref
+        }
+        static func == (a: IdentityKey, b: IdentityKey) -> Bool {
+            guard a.hash == b.hash else { return false }
+            switch (a.resource, b.resource) {
+            case let (x?, y?): return x === y || (x.name == y.name && x.namespace == y.namespace && x.kind == y.kind && x.group == y.group)
+            case let (x?, nil): return matches(x, b.probe!)
+            case let (nil, y?): return matches(y, a.probe!)
+            default: return a.probe! == b.probe!
+            }
+        }
+        private static func matches(_ r: Resource, _ p: ObjectRef) -> Bool {
+            r.name == p.name && r.namespace == p.namespace && r.kind == p.kind && r.group == p.group
+        }
+        func hash(into h: inout Hasher) { h.combine(hash) }
+    }
     private let byKind: [String: [Int]]
     private let namespaceLabels: [String: [String: String]]
     private let byGroup: [String: [Int]]
@@ -15,7 +41,7 @@ public final class ResourceStore: @unchecked Sendable {
     public init(_ inputs: LoadedInputs) {
         // The identity index and the kind index are built side by side; the kind index assumes no
         // duplicates and is built again over the kept resources in the rare case there are some.
-        nonisolated(unsafe) var definitions: (kept: [Resource], index: [ObjectRef: Int], duplicates: [Problem]) = ([], [:], [])
+        nonisolated(unsafe) var definitions: (kept: [Resource], index: [IdentityKey: Int], duplicates: [Problem]) = ([], [:], [])
         nonisolated(unsafe) var byKindAll: (kinds: [String: [Int]], labels: [String: [String: String]], groups: [String: [Int]]) = ([:], [:], [:])
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 { definitions = ResourceStore.firstDefinitions(inputs.resources) }
@@ -77,8 +103,8 @@ public final class ResourceStore: @unchecked Sendable {
     }
 
     /// The first definition of every object, its index, and a problem for each later copy.
-    public static func firstDefinitions(_ resources: [Resource]) -> (kept: [Resource], index: [ObjectRef: Int], duplicates: [Problem]) {
-        var refs: [ObjectRef: Int] = [:]
+    static func firstDefinitions(_ resources: [Resource]) -> (kept: [Resource], index: [IdentityKey: Int], duplicates: [Problem]) {
+        var refs: [IdentityKey: Int] = [:]
         refs.reserveCapacity(resources.count)
         var kept: [Resource] = []
         kept.reserveCapacity(resources.count)
@@ -87,7 +113,7 @@ public final class ResourceStore: @unchecked Sendable {
         func slot(_ value: inout Int) -> Int { value }
         for r in resources {
             let next = kept.count
-            let first = slot(&refs[r.ref, default: next])
+            let first = slot(&refs[IdentityKey(r), default: next])
             if first != next {
                 let at = kept[first].source
                 duplicates.append(Problem(r.source,
@@ -100,7 +126,7 @@ public final class ResourceStore: @unchecked Sendable {
     }
 
     public func lookup(group: String, kind: String, namespace: String, name: String) -> Resource? {
-        byRef[ObjectRef(group: group, kind: kind, namespace: namespace, name: name)].map { inputs.resources[$0] }
+        byRef[IdentityKey(ObjectRef(group: group, kind: kind, namespace: namespace, name: name))].map { inputs.resources[$0] }
     }
 
     public func lookup(apiVersion: String, kind: String, namespace: String, name: String) -> Resource? {
