@@ -55,7 +55,8 @@ import PortolanReport
         let e = Self.estate()
         for r in e.inputs.resources {
             guard let tree = r.node?.tree else { continue }
-            let bytes = String(decoding: tree.bytes, as: UTF8.self)
+            let bytes = tree.withAllBytes { String(decoding: $0, as: UTF8.self) }
+            #expect(!bytes.isEmpty)
             #expect(Self.leaks(bytes).isEmpty, "\(r.kind) \(r.name)'s tree keeps \(Self.leaks(bytes))")
         }
         #expect(e.inputs.resources.contains { $0.node != nil })

@@ -221,15 +221,19 @@ enum DocumentReader {
     /// scalar containing `{{`, or a flow mapping used as a key (`{{ .Values.x }}` parses that way).
     static func treeLooksTemplated(_ file: YAMLFile) -> Bool {
         let tree = file.tree
-        for i in 0..<tree.raw.count {
-            let r = tree.raw[i]
+        for i in 0..<tree.nodeCount {
+            let r = tree.record(i)
             if r.kind == NodeKind.scalar.rawValue && r.flags == 0 && r.count >= 2 {
                 let s = Int(r.start), e = Int(r.start + r.count)
-                var j = s
-                while j + 1 < e {
-                    if tree.bytes[j] == 123 && tree.bytes[j + 1] == 123 { return true }
-                    j += 1
+                let templated = tree.withAllBytes { bytes in
+                    var j = s
+                    while j + 1 < e {
+                        if bytes[j] == 123 && bytes[j + 1] == 123 { return true }
+                        j += 1
+                    }
+                    return false
                 }
+                if templated { return true }
             } else if r.kind == NodeKind.mapping.rawValue {
                 let node = tree.node(i)
                 for (k, _) in node.pairs where !k.isScalar { return true }

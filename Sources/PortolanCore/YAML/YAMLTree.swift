@@ -22,9 +22,32 @@ public final class YAMLTree: @unchecked Sendable {
         @usableFromInline var count: UInt32     // scalar: byte length; container: entries (a mapping stores key, value, key, value...)
     }
 
+    /// While the tree is built: growing arrays. `compact()` moves them into fixed buffers (the tree
+    /// is then frozen), which nodes read directly: array access from a class property goes through
+    /// closures and reference counting, and node lookups are among the hottest code there is.
     @usableFromInline var raw: ContiguousArray<Raw> = []
     @usableFromInline var bytes: ContiguousArray<UInt8> = []
     @usableFromInline var children: ContiguousArray<UInt32> = []
+    @usableFromInline var frozen = false
+    @usableFromInline var frozenRaw = UnsafeMutableBufferPointer<Raw>(start: nil, count: 0)
+    @usableFromInline var frozenBytes = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    @usableFromInline var frozenChildren = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+
+    deinit {
+        if frozen { frozenRaw.deallocate(); frozenBytes.deallocate(); frozenChildren.deallocate() }
+    }
+
+    /// The record of node `i`.
+    @inlinable func record(_ i: Int) -> Raw { frozen ? frozenRaw[i] : raw[i] }
+    /// Entry `i` of the children list.
+    @inlinable func child(_ i: Int) -> UInt32 { frozen ? frozenChildren[i] : children[i] }
+    /// Number of nodes.
+    public var nodeCount: Int { frozen ? frozenRaw.count : raw.count }
+
+    /// Every scalar byte of the tree (scalars index into it).
+    @inlinable func withAllBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        frozen ? body(UnsafeBufferPointer(frozenBytes)) : bytes.withUnsafeBufferPointer(body)
+    }
     /// For trees built from several files (kustomize patches): the file of each node, as an index
     /// into `fileNames`. Nil for parsed trees, whose nodes all come from the resource's file.
     var nodeFiles: ContiguousArray<UInt16>? = nil
@@ -40,30 +63,40 @@ public final class YAMLTree: @unchecked Sendable {
     }
 
     /// Bytes of memory held by this tree (for limits and diagnostics).
-    public var footprint: Int { raw.count * MemoryLayout<Raw>.stride + bytes.count + children.count * 4 }
+    public var footprint: Int {
+        frozen ? frozenRaw.count * MemoryLayout<Raw>.stride + frozenBytes.count + frozenChildren.count * 4
+               : raw.count * MemoryLayout<Raw>.stride + bytes.count + children.count * 4
+    }
 
     public func node(_ index: Int) -> Node { Node(tree: self, index: UInt32(index)) }
 
-    /// Drops the spare capacity that growing the arrays left behind (trees live as long as the model).
+    /// Freezes the tree: its arrays move into buffers of exactly their size (dropping the spare
+    /// capacity growing left behind; trees live as long as the model). Nothing is added afterwards.
     func compact() {
-        func exact<T>(_ a: ContiguousArray<T>) -> ContiguousArray<T> {
-            guard a.capacity > a.count + a.count / 8 + 16 else { return a }
-            var c = ContiguousArray<T>()
-            c.reserveCapacity(a.count)
-            c.append(contentsOf: a)
-            return c
+        guard !frozen else { return }
+        func exact<T>(_ a: inout ContiguousArray<T>) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: a.count)
+            _ = b.initialize(from: a)
+            a = []
+            return b
         }
-        raw = exact(raw)
-        bytes = exact(bytes)
-        children = exact(children)
+        frozenRaw = exact(&raw)
+        frozenBytes = exact(&bytes)
+        frozenChildren = exact(&children)
+        frozen = true
     }
 
     /// Overwrites a scalar's text with zero bytes (used for Secret values once they are read).
     func wipeScalar(_ index: UInt32) {
-        let r = raw[Int(index)]
+        let r = record(Int(index))
         guard r.kind == NodeKind.scalar.rawValue, r.count > 0 else { return }
-        for i in Int(r.start)..<Int(r.start + r.count) { bytes[i] = 0 }
-        raw[Int(index)].count = 0
+        if frozen {
+            for i in Int(r.start)..<Int(r.start + r.count) { frozenBytes[i] = 0 }
+            frozenRaw[Int(index)].count = 0
+        } else {
+            for i in Int(r.start)..<Int(r.start + r.count) { bytes[i] = 0 }
+            raw[Int(index)].count = 0
+        }
     }
 }
 
@@ -94,7 +127,7 @@ public struct Node: Sendable {
     public let tree: YAMLTree
     public let index: UInt32
 
-    @inlinable var raw: YAMLTree.Raw { tree.raw[Int(index)] }
+    @inlinable var raw: YAMLTree.Raw { tree.record(Int(index)) }
 
     public var kind: NodeKind { NodeKind(rawValue: raw.kind)! }
     public var mark: SourceMark { let r = raw; return SourceMark(line: Int(r.line), column: Int(r.column)) }
@@ -128,6 +161,9 @@ public struct Node: Sendable {
     @inlinable
     public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let r = raw
+        if tree.frozen {
+            return body(UnsafeBufferPointer(start: tree.frozenBytes.baseAddress.map { $0 + Int(r.start) }, count: Int(r.count)))
+        }
         return tree.bytes.withUnsafeBufferPointer { all in
             body(UnsafeBufferPointer(rebasing: all[Int(r.start)..<Int(r.start + r.count)]))
         }
@@ -167,7 +203,7 @@ public struct Node: Sendable {
         var k = key
         return k.withUTF8 { kb in
             guard kb.count == Int(r.count) else { return false }
-            return tree.bytes.withUnsafeBufferPointer { all in
+            return tree.withAllBytes { all in
                 kb.count == 0 || memcmp(all.baseAddress! + Int(r.start), kb.baseAddress!, kb.count) == 0
             }
         }
@@ -178,33 +214,43 @@ public struct Node: Sendable {
         let r = raw
         guard r.kind == NodeKind.mapping.rawValue, r.count > 0 else { return nil }
         var k = key
+        let t = tree
         let found: UInt32? = k.withUTF8 { kb in
-            tree.children.withUnsafeBufferPointer { children in
-                tree.raw.withUnsafeBufferPointer { raws in
-                    tree.bytes.withUnsafeBufferPointer { bytes in
-                        var i = Int(r.start + r.count) - 2
-                        let start = Int(r.start)
-                        let n = kb.count
-                        // First and last bytes are compared before the rest: most keys differ there.
-                        let first: UInt8 = n > 0 ? kb[0] : 0, last: UInt8 = n > 0 ? kb[n - 1] : 0
-                        while i >= start {
-                            let kr = raws[Int(children[i])]
-                            if kr.kind == NodeKind.scalar.rawValue && Int(kr.count) == n {
-                                if n == 0 { return children[i + 1] }
-                                let at = Int(kr.start)
-                                if bytes[at] == first && bytes[at + n - 1] == last
-                                    && (n <= 2 || memcmp(bytes.baseAddress! + at, kb.baseAddress!, n) == 0) {
-                                    return children[i + 1]
-                                }
-                            }
-                            i -= 2
-                        }
-                        return nil
-                    }
+            if t.frozen {
+                return Self.find(kb, in: r, raws: UnsafeBufferPointer(t.frozenRaw), children: UnsafeBufferPointer(t.frozenChildren),
+                                 bytes: UnsafeBufferPointer(t.frozenBytes))
+            }
+            return t.children.withUnsafeBufferPointer { children in
+                t.raw.withUnsafeBufferPointer { raws in
+                    t.bytes.withUnsafeBufferPointer { bytes in Self.find(kb, in: r, raws: raws, children: children, bytes: bytes) }
                 }
             }
         }
-        return found.map { Node(tree: tree, index: $0) }
+        return found.map { Node(tree: t, index: $0) }
+    }
+
+    /// The value index for the key `kb` in the mapping `r`, scanning from its last entry.
+    @inline(__always)
+    static func find(_ kb: UnsafeBufferPointer<UInt8>, in r: YAMLTree.Raw, raws: UnsafeBufferPointer<YAMLTree.Raw>,
+                     children: UnsafeBufferPointer<UInt32>, bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var i = Int(r.start + r.count) - 2
+        let start = Int(r.start)
+        let n = kb.count
+        // First and last bytes are compared before the rest: most keys differ there.
+        let first: UInt8 = n > 0 ? kb[0] : 0, last: UInt8 = n > 0 ? kb[n - 1] : 0
+        while i >= start {
+            let kr = raws[Int(children[i])]
+            if kr.kind == NodeKind.scalar.rawValue && Int(kr.count) == n {
+                if n == 0 { return children[i + 1] }
+                let at = Int(kr.start)
+                if bytes[at] == first && bytes[at + n - 1] == last
+                    && (n <= 2 || memcmp(bytes.baseAddress! + at, kb.baseAddress!, n) == 0) {
+                    return children[i + 1]
+                }
+            }
+            i -= 2
+        }
+        return nil
     }
 
     /// Follows mapping keys (non-variadic forms avoid an array allocation in hot paths).
@@ -222,17 +268,17 @@ public struct Node: Sendable {
         let r = raw
         guard r.kind == NodeKind.sequence.rawValue else { return [] }
         let s = Int(r.start)
-        return (0..<Int(r.count)).map { Node(tree: tree, index: tree.children[s + $0]) }
+        return (0..<Int(r.count)).map { Node(tree: tree, index: tree.child(s + $0)) }
     }
 
     /// The key of the i-th entry of a mapping (no array is built, unlike `pairs`).
     public func key(at i: Int) -> Node {
-        Node(tree: tree, index: tree.children[Int(raw.start) + 2 * i])
+        Node(tree: tree, index: tree.child(Int(raw.start) + 2 * i))
     }
 
     /// The value of the i-th entry of a mapping.
     public func value(at i: Int) -> Node {
-        Node(tree: tree, index: tree.children[Int(raw.start) + 2 * i + 1])
+        Node(tree: tree, index: tree.child(Int(raw.start) + 2 * i + 1))
     }
 
     public var pairs: [(key: Node, value: Node)] {
@@ -240,7 +286,7 @@ public struct Node: Sendable {
         guard r.kind == NodeKind.mapping.rawValue else { return [] }
         let s = Int(r.start)
         return stride(from: 0, to: Int(r.count), by: 2).map {
-            (Node(tree: tree, index: tree.children[s + $0]), Node(tree: tree, index: tree.children[s + $0 + 1]))
+            (Node(tree: tree, index: tree.child(s + $0)), Node(tree: tree, index: tree.child(s + $0 + 1)))
         }
     }
 
