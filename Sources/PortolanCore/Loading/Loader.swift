@@ -65,14 +65,13 @@ public enum Loader {
         queue.drain(options: options, progress: progress)
         group.wait()
         var outcomes = queue.takeOutcomes()
-        // Sorted through an index permutation: the outcomes themselves are large, and moving them
-        // while sorting copies (and reference-counts) every field again and again.
+        // Put in order through an index permutation: the outcomes themselves are large, and moving or
+        // copying them copies (and reference-counts) every field.
         let keys = outcomes.map { (stdin: $0.input.isStdin, display: $0.input.display) }
         let order = keys.indices.sorted { a, b in
             if keys[a].stdin != keys[b].stdin { return keys[b].stdin }
             return utf8Precedes(keys[a].display, keys[b].display)
         }
-        outcomes = order.map { outcomes[$0] }
         Timings.mark("parse")
 
         nonisolated(unsafe) var resources: [Resource] = []
@@ -85,21 +84,23 @@ public enum Loader {
         nonisolated(unsafe) var files: [LoadedFile] = []
         nonisolated(unsafe) var documents = 0, notK8s = 0
         nonisolated(unsafe) var fileProblems: [Problem] = []
-        let all = outcomes
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                resources.reserveCapacity(all.reduce(0) { $0 + $1.outcome.resources.count })
-                for (_, o) in all { resources.append(contentsOf: o.resources) }
-                return
-            }
-            files.reserveCapacity(all.count)
-            for (_, o) in all {
-                fileProblems.append(contentsOf: o.problems)
-                documents += o.documents
-                notK8s += o.notKubernetes
-                if o.read {
-                    files.append(LoadedFile(path: o.path, bytes: o.bytes, documents: o.documents,
-                                            resources: o.resources.count, retainedText: o.retainedText))
+        outcomes.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let all = buffer
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 {
+                    resources.reserveCapacity(all.reduce(0) { $0 + $1.outcome.resources.count })
+                    for i in order { resources.append(contentsOf: all[i].outcome.resources) }
+                    return
+                }
+                files.reserveCapacity(all.count)
+                for i in order {
+                    fileProblems.append(contentsOf: all[i].outcome.problems)
+                    documents += all[i].outcome.documents
+                    notK8s += all[i].outcome.notKubernetes
+                    if all[i].outcome.read {
+                        files.append(LoadedFile(path: all[i].outcome.path, bytes: all[i].outcome.bytes, documents: all[i].outcome.documents,
+                                                resources: all[i].outcome.resources.count, retainedText: all[i].outcome.retainedText))
+                    }
                 }
             }
         }
@@ -196,7 +197,7 @@ public enum Loader {
         }
 
         func drain(options: LoadOptions, progress: (@Sendable (Int, Int) -> Void)?) {
-            var mine: [(InputFile, FileOutcome)] = []
+            var mine: [(input: InputFile, outcome: FileOutcome)] = []   // labelled as `outcomes`: no conversion
             while let f = take() {
                 mine.append((f, loadFile(f, options: options)))
                 if let progress {

@@ -5,33 +5,7 @@ import Dispatch
 public final class ResourceStore: @unchecked Sendable {
     public let inputs: LoadedInputs
     public var resources: [Resource] { inputs.resources }
-    private let byRef: [IdentityKey: Int]
-
-    /// A key of the identity index: the object's precomputed hash with the object itself (entries) or
-    /// the identity looked up (queries). Equal hashes are confirmed by comparing the identities.
-    struct IdentityKey: Hashable {
-        let hash: Int
-        let resource: Resource?
-        let probe: ObjectRef?
-        init(_ r: Resource) { hash = r.identityHash; resource = r; probe = nil }
-        init(_ ref: ObjectRef) {
-            hash = ObjectRef.identityHash(kind: ref.kind, namespace: ref.namespace, name: ref.name)
-            resource = nil; probe = ref
-        }
-        static func == (a: IdentityKey, b: IdentityKey) -> Bool {
-            guard a.hash == b.hash else { return false }
-            switch (a.resource, b.resource) {
-            case let (x?, y?): return x === y || (x.name == y.name && x.namespace == y.namespace && x.kind == y.kind && x.group == y.group)
-            case let (x?, nil): return matches(x, b.probe!)
-            case let (nil, y?): return matches(y, a.probe!)
-            default: return a.probe! == b.probe!
-            }
-        }
-        private static func matches(_ r: Resource, _ p: ObjectRef) -> Bool {
-            r.name == p.name && r.namespace == p.namespace && r.kind == p.kind && r.group == p.group
-        }
-        func hash(into h: inout Hasher) { h.combine(hash) }
-    }
+    private let byRef: IdentityTable
     private let byKind: [String: [Int]]
     private let namespaceLabels: [String: [String: String]]
     private let byGroup: [String: [Int]]
@@ -41,7 +15,7 @@ public final class ResourceStore: @unchecked Sendable {
     public init(_ inputs: LoadedInputs) {
         // The identity index and the kind index are built side by side; the kind index assumes no
         // duplicates and is built again over the kept resources in the rare case there are some.
-        nonisolated(unsafe) var definitions: (kept: [Resource], index: [IdentityKey: Int], duplicates: [Problem]) = ([], [:], [])
+        nonisolated(unsafe) var definitions: (kept: [Resource], index: IdentityTable, duplicates: [Problem]) = ([], IdentityTable(capacity: 0), [])
         nonisolated(unsafe) var byKindAll: (kinds: [String: [Int]], labels: [String: [String: String]], groups: [String: [Int]]) = ([:], [:], [:])
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 { definitions = ResourceStore.firstDefinitions(inputs.resources) }
@@ -103,18 +77,13 @@ public final class ResourceStore: @unchecked Sendable {
     }
 
     /// The first definition of every object, its index, and a problem for each later copy.
-    static func firstDefinitions(_ resources: [Resource]) -> (kept: [Resource], index: [IdentityKey: Int], duplicates: [Problem]) {
-        var refs: [IdentityKey: Int] = [:]
-        refs.reserveCapacity(resources.count)
+    static func firstDefinitions(_ resources: [Resource]) -> (kept: [Resource], index: IdentityTable, duplicates: [Problem]) {
+        var table = IdentityTable(capacity: resources.count)
         var kept: [Resource] = []
         kept.reserveCapacity(resources.count)
         var duplicates: [Problem] = []
-        // One hash per object: the slot is filled with the next index when the object is new.
-        func slot(_ value: inout Int) -> Int { value }
         for r in resources {
-            let next = kept.count
-            let first = slot(&refs[IdentityKey(r), default: next])
-            if first != next {
+            if let first = table.insert(r, index: kept.count, in: kept) {
                 let at = kept[first].source
                 duplicates.append(Problem(r.source,
                     "\(TextSafety.visible(r.ref.display)) is defined again (first at \(at.file):\(at.line)); this copy is ignored"))
@@ -122,11 +91,11 @@ public final class ResourceStore: @unchecked Sendable {
             }
             kept.append(r)
         }
-        return (kept, refs, duplicates)
+        return (kept, table, duplicates)
     }
 
     public func lookup(group: String, kind: String, namespace: String, name: String) -> Resource? {
-        byRef[IdentityKey(ObjectRef(group: group, kind: kind, namespace: namespace, name: name))].map { inputs.resources[$0] }
+        byRef.find(group: group, kind: kind, namespace: namespace, name: name, in: inputs.resources).map { inputs.resources[$0] }
     }
 
     public func lookup(apiVersion: String, kind: String, namespace: String, name: String) -> Resource? {
@@ -170,5 +139,56 @@ extension LoadedInputs {
         for r in resources { counts[r.apiVersion, default: [:]][r.kind, default: 0] += 1 }
         return counts.flatMap { v, ks in ks.map { KindCount(apiVersion: v, kind: $0.key, count: $0.value) } }
             .sorted { ($0.apiVersion, $0.kind) < ($1.apiVersion, $1.kind) }
+    }
+}
+
+/// The store's identity index: open addressing over the objects' precomputed `identityHash`, holding
+/// indexes into the resources array (no keys copied, no strings hashed or reference-counted).
+struct IdentityTable: Sendable {
+    private var hashes: [Int]
+    private var slots: [Int32]     // index into the resources, or -1
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        hashes = Array(repeating: 0, count: size)
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    /// Where probing for `hash` starts (the hash's bits mixed, so that similar names spread out).
+    private func start(_ hash: Int) -> Int { Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(hash)) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask }
+
+    /// Adds `r` as `resources[index]`; when an object with its identity is there already, adds nothing
+    /// and returns that object's index.
+    mutating func insert(_ r: Resource, index: Int, in resources: [Resource]) -> Int? {
+        let h = r.identityHash
+        var i = start(h)
+        while slots[i] >= 0 {
+            let j = Int(slots[i])
+            if hashes[i] == h {
+                let o = resources[j]
+                if o.name == r.name && o.namespace == r.namespace && o.kind == r.kind && o.group == r.group { return j }
+            }
+            i = (i + 1) & mask
+        }
+        slots[i] = Int32(index)
+        hashes[i] = h
+        return nil
+    }
+
+    func find(group: String, kind: String, namespace: String, name: String, in resources: [Resource]) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        let h = ObjectRef.identityHash(kind: kind, namespace: namespace, name: name)
+        var i = start(h)
+        while slots[i] >= 0 {
+            if hashes[i] == h {
+                let o = resources[Int(slots[i])]
+                if o.name == name && o.namespace == namespace && o.kind == kind && o.group == group { return Int(slots[i]) }
+            }
+            i = (i + 1) & mask
+        }
+        return nil
     }
 }
