@@ -79,26 +79,26 @@ public enum JSONReport {
         func q(_ env: String?, _ id: String) -> String { env.map { "\($0):\(id)" } ?? id }
 
         let envs = parts.map(\.env)
-        section("hosts", parts.map { $0.estate.graph.hosts }, envs: envs, to: &w) { h, _, env, w in
+        section("hosts", parts.map { $0.estate.graph.hosts }, envs: envs, to: &w) { hp, _, env, w in
             w.beginObject()
-            w.field("name", h.name)
+            w.field("name", hp.pointee.name)
             if let env { w.field("environment", env) }
-            w.field("routes", h.routes, prefix: env)
+            w.field("routes", hp.pointee.routes, prefix: env)
             w.key("providers")
             w.beginArray()
-            for provider in h.providers { w.value(provider.rawValue) }
+            for provider in hp.pointee.providers { w.value(provider.rawValue) }
             w.endArray()
-            w.field("controllers", h.controllers)
-            w.field("tls", h.tls.rawValue)
-            w.field("certificates", h.certificates, prefix: env)
-            if h.isUnresolved {
+            w.field("controllers", hp.pointee.controllers)
+            w.field("tls", hp.pointee.tls.rawValue)
+            w.field("certificates", hp.pointee.certificates, prefix: env)
+            if hp.pointee.isUnresolved {
                 w.field("unresolved", true)
-                w.field("variables", h.variables)
+                w.field("variables", hp.pointee.variables)
             }
-            if !h.candidates.isEmpty {
+            if !hp.pointee.candidates.isEmpty {
                 w.key("candidates")
                 w.beginArray()
-                for c in h.candidates {
+                for c in hp.pointee.candidates {
                     w.beginObject()
                     w.field("certificate", c.certificate.map { q(env, $0) })
                     w.key("secret")
@@ -114,19 +114,19 @@ public enum JSONReport {
         }
 
         section("routes", parts.map { $0.estate.graph.routes }, envs: envs, to: &w) { r, _, env, w in
-            writeRoute(r, environment: env, to: &w)
+            writeRoute(r.pointee, environment: env, to: &w)
         }
 
-        section("services", parts.map { $0.estate.graph.services }, envs: envs, to: &w) { s, _, env, w in
+        section("services", parts.map { $0.estate.graph.services }, envs: envs, to: &w) { sp, _, env, w in
             w.beginObject()
-            w.field("namespace", s.namespace)
-            w.field("name", s.name)
+            w.field("namespace", sp.pointee.namespace)
+            w.field("name", sp.pointee.name)
             if let env { w.field("environment", env) }
-            w.field("type", s.type)
-            if let x = s.externalName { w.field("externalName", x) }
+            w.field("type", sp.pointee.type)
+            if let x = sp.pointee.externalName { w.field("externalName", x) }
             w.key("ports")
             w.beginArray()
-            for p in s.ports {
+            for p in sp.pointee.ports {
                 w.beginObject()
                 w.field("name", p.name)
                 w.field("port", p.port)
@@ -135,12 +135,13 @@ public enum JSONReport {
                 w.endObject()
             }
             w.endArray()
-            writeSource(s.source, to: &w)
+            writeSource(sp.pointee.source, to: &w)
             w.endObject()
         }
 
         let graphs = parts.map { $0.estate.graph }
-        section("certificates", graphs.map(\.certificates), envs: envs, to: &w) { c, p, env, w in
+        section("certificates", graphs.map(\.certificates), envs: envs, to: &w) { cp, p, env, w in
+            let c = cp.pointee   // copy-on-write: one reference
             w.beginObject()
             w.field("id", q(env, c.id))
             if let env { w.field("environment", env) }
@@ -163,7 +164,7 @@ public enum JSONReport {
         }
 
         section("findings", parts.map { $0.estate.findings }, envs: envs, to: &w) { f, _, env, w in
-            writeFinding(f, environment: env, to: &w)
+            writeFinding(f.pointee, environment: env, to: &w)
         }
         w.endObject()
     }
@@ -171,13 +172,14 @@ public enum JSONReport {
     /// One top-level array of the report: the elements of every part (GitOps environment) in order,
     /// read in place and rendered in parallel chunks. `body` gets an element, its part and environment.
     static func section<T>(_ key: String, _ arrays: [[T]], envs: [String?], to w: inout JSONWriter,
-                           _ body: @escaping (T, Int, String?, inout JSONWriter) -> Void) {
+                           _ body: @escaping (UnsafePointer<T>, Int, String?, inout JSONWriter) -> Void) {
         let counts = arrays.map(\.count)
         w.key(key)
         w.rawArray(chunks: parallelElements(count: counts.reduce(0, +), in: w) { i, w in
             var k = i, p = 0
             while k >= counts[p] { k -= counts[p]; p += 1 }
-            arrays[p].withUnsafeBufferPointer { body($0[k], p, envs[p], &w) }
+            // The element is read in place (copying a host or service would reference-count every field).
+            arrays[p].withUnsafeBufferPointer { body($0.baseAddress! + k, p, envs[p], &w) }
         })
     }
 

@@ -145,7 +145,10 @@ enum Rules {
 
     static func tlsHostUncovered(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for h in ctx.graph.hosts where h.tls == .uncovered && !h.isUnresolved {
+        // Hosts are tested in place and copied only when they qualify (a copy reference-counts every field).
+        let hosts = ctx.graph.hosts
+        for hi in hosts.indices where hosts[hi].tls == .uncovered && !hosts[hi].isUnresolved {
+            let h = hosts[hi]
             // Only missing secrets: reported by tls-secret-missing (or by the ignored annotation that should have made them).
             let real = h.candidates.filter { $0.certificate != nil || $0.secret == nil || $0.reason.hasPrefix("no TLSCertificateDelegation") || $0.reason.containsBytes("ReferenceGrant") }
             let refusedSecrets = h.candidates.filter {
@@ -214,11 +217,12 @@ enum Rules {
 
     static func hostProviderConflict(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for h in ctx.graph.hosts where h.name != "*" && !h.isUnresolved {
-            // Most hosts have one controller: find out without building anything.
+        let hosts = ctx.graph.hosts
+        for hi in hosts.indices where hosts[hi].name != "*" && !hosts[hi].isUnresolved {
+            // Most hosts have one controller: find out without building anything (or copying the host).
             var only: String? = nil
             var several = false
-            for id in h.routes {
+            for id in hosts[hi].routes {
                 guard let i = ctx.graph.routeIndex[id] else { continue }
                 for c in ctx.graph.routes[i].controllers where c != "unknown" {
                     if only == nil { only = c } else if only != c { several = true }
@@ -226,6 +230,7 @@ enum Rules {
                 if several { break }
             }
             guard several else { continue }
+            let h = hosts[hi]
             let routes = h.routes.compactMap { ctx.graph.route($0) }
             var byController: [String: [Route]] = [:]
             for r in routes { for c in r.controllers where c != "unknown" { byController[c, default: []].append(r) } }
@@ -254,7 +259,9 @@ enum Rules {
         var groups: [Key: [Route]] = [:]
         var contourRoots: [String: [Route]] = [:]
         // Only hosts reached from more than one object can conflict.
-        for h in ctx.graph.hosts where h.routes.count > 1 && !h.isUnresolved {
+        let hosts = ctx.graph.hosts
+        for hi in hosts.indices where hosts[hi].routes.count > 1 && !hosts[hi].isUnresolved {
+            let h = hosts[hi]
             let routes = h.routes.compactMap { ctx.graph.route($0) }
             guard Set(routes.map(\.resource)).count > 1 else { continue }
             for r in routes {
@@ -681,7 +688,8 @@ enum Rules {
     static func certificateExpiry(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
         var coveredHosts: [String: Set<String>] = [:]
-        for h in ctx.graph.hosts { for c in h.certificates { coveredHosts[c, default: []].insert(h.name) } }
+        let hosts = ctx.graph.hosts
+        for hi in hosts.indices { for c in hosts[hi].certificates { coveredHosts[c, default: []].insert(hosts[hi].name) } }
         for c in ctx.graph.certificates {
             guard let notAfter = c.notAfter else { continue }
             let hosts = (coveredHosts[c.id] ?? []).sorted()
@@ -747,7 +755,9 @@ enum Rules {
 
     static func plaintextOnly(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for h in ctx.graph.hosts where h.tls == .none && h.name != "*" && !h.isUnresolved {
+        let hosts = ctx.graph.hosts
+        for hi in hosts.indices where hosts[hi].tls == .none && hosts[hi].name != "*" && !hosts[hi].isUnresolved {
+            let h = hosts[hi]
             let routes = h.routes.compactMap { ctx.graph.route($0) }
             guard routes.allSatisfy({ $0.layer == "http" || $0.layer == "grpc" }) else { continue }
             let resources = Array(Set(routes.map(\.resource))).sorted()
