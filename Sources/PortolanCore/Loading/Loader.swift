@@ -65,8 +65,7 @@ public enum Loader {
         queue.drain(options: options, progress: progress)
         group.wait()
         var outcomes = queue.takeOutcomes()
-        // Put in order through an index permutation: the outcomes themselves are large, and moving or
-        // copying them copies (and reference-counts) every field.
+        // Put in order through an index permutation sorted on a compact array of the keys.
         let keys = outcomes.map { (stdin: $0.input.isStdin, display: $0.input.display) }
         let order = keys.indices.sorted { a, b in
             if keys[a].stdin != keys[b].stdin { return keys[b].stdin }
@@ -84,11 +83,13 @@ public enum Loader {
         nonisolated(unsafe) var files: [LoadedFile] = []
         nonisolated(unsafe) var documents = 0, notK8s = 0
         nonisolated(unsafe) var fileProblems: [Problem] = []
-        outcomes.withUnsafeBufferPointer { buffer in
-            nonisolated(unsafe) let all = buffer
+        do {
+            nonisolated(unsafe) let all = outcomes
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 if part == 0 {
-                    resources.reserveCapacity(all.reduce(0) { $0 + $1.outcome.resources.count })
+                    var total = 0
+                    for done in all { total += done.outcome.resources.count }
+                    resources.reserveCapacity(total)
                     for i in order { resources.append(contentsOf: all[i].outcome.resources) }
                     return
                 }
@@ -150,10 +151,10 @@ public enum Loader {
         private var closed = false
         private var found = 0
         private var done = 0
-        private(set) var outcomes: [(input: InputFile, outcome: FileOutcome)] = []
+        private(set) var outcomes: [Done] = []
 
         /// The outcomes, moved out of the queue (so that sorting them copies nothing).
-        func takeOutcomes() -> [(input: InputFile, outcome: FileOutcome)] {
+        func takeOutcomes() -> [Done] {
             cond.lock()
             defer { cond.unlock() }
             let taken = outcomes
@@ -197,9 +198,9 @@ public enum Loader {
         }
 
         func drain(options: LoadOptions, progress: (@Sendable (Int, Int) -> Void)?) {
-            var mine: [(input: InputFile, outcome: FileOutcome)] = []   // labelled as `outcomes`: no conversion
+            var mine: [Done] = []
             while let f = take() {
-                mine.append((f, loadFile(f, options: options)))
+                mine.append(Done(input: f, outcome: loadFile(f, options: options)))
                 if let progress {
                     cond.lock()
                     done += 1
@@ -212,6 +213,14 @@ public enum Loader {
             outcomes.append(contentsOf: mine)
             cond.unlock()
         }
+    }
+
+    /// A file read, with what came of it. A class: the outcomes are put in order and merged by
+    /// reference (a struct this size would be copied, every field reference-counted, at each step).
+    final class Done: @unchecked Sendable {
+        let input: InputFile
+        let outcome: FileOutcome
+        init(input: InputFile, outcome: FileOutcome) { self.input = input; self.outcome = outcome }
     }
 
     struct FileOutcome: Sendable {
