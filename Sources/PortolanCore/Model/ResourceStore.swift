@@ -113,9 +113,15 @@ public final class ResourceStore: @unchecked Sendable {
     /// Every resource of `kind`, in load order, optionally restricted to groups.
     public func all(_ kind: String, groups: Set<String>? = nil) -> [Resource] {
         guard let idx = byKind[kind] else { return [] }
-        let rs = idx.map { inputs.resources[$0] }
-        guard let groups else { return rs }
-        return rs.filter { groups.contains($0.group) }
+        let resources = inputs.resources
+        guard let groups else { return idx.map { resources[$0] } }
+        // The groups asked for are a handful: compared one by one (short strings compare in a step),
+        // not hashed for each of thousands of objects.
+        let wanted = Array(groups)
+        var out: [Resource] = []
+        out.reserveCapacity(idx.count)
+        for i in idx where wanted.contains(resources[i].group) { out.append(resources[i]) }
+        return out
     }
 
     /// Labels of a namespace: from its Namespace object, or just the name label the API server adds.
