@@ -147,6 +147,9 @@ public final class Resource: Sendable {
     /// `ObjectRef.identityHash` of this object, worked out once when it is read (on the reading
     /// threads), so that indexing every object by identity hashes nothing.
     public let identityHash: Int
+    /// `metadata.annotations` (found once: processors and rules ask for annotations of the same
+    /// objects again and again).
+    public let annotationsNode: Node?
 
     public init(apiVersion: String, group: String, version: String, kind: String, namespace: String, name: String,
                 source: SourceLocation, document: Int, item: Int, node: Node?, secret: SecretSummary?,
@@ -157,7 +160,9 @@ public final class Resource: Sendable {
         self.ref = ObjectRef(group: group, kind: kind, namespace: namespace, name: name)
         self.identityHash = ObjectRef.identityHash(kind: kind, namespace: namespace, name: name)
         self.patchedBy = patchedBy
-        if let ann = node?["metadata", "annotations"], ann.isMapping {
+        let ann = node?["metadata", "annotations"]
+        annotationsNode = ann
+        if let ann, ann.isMapping {
             mentionsCertManager = (0..<ann.count).contains { i in
                 ann.key(at: i).withBytes { b in
                     b.starts(with: "cert-manager.io/".utf8) || b.starts(with: "acme.cert-manager.io/".utf8)
@@ -173,9 +178,9 @@ public final class Resource: Sendable {
 
     public var metadata: Node? { node?["metadata"] }
     public var spec: Node? { node?["spec"] }
-    public var annotations: [String: String] { node?["metadata"]?["annotations"]?.stringMap ?? [:] }
+    public var annotations: [String: String] { annotationsNode?.stringMap ?? [:] }
     public var labels: [String: String] { node?["metadata"]?["labels"]?.stringMap ?? [:] }
-    public func annotation(_ key: String) -> String? { node?["metadata"]?["annotations"]?[key]?.scalarText }
+    public func annotation(_ key: String) -> String? { annotationsNode?[key]?.scalarText }
 
     /// Location of a node of this resource.
     public func at(_ n: Node?) -> SourceLocation {

@@ -299,11 +299,16 @@ struct TraefikIngressTLS {
     var pathMatcher: String?
     private var middlewareNode: SourceLocation?
 
+    static let tlsKey = prefix + "router.tls", resolverKey = prefix + "router.tls.certresolver"
+    static let entryPointsKey = prefix + "router.entrypoints", priorityKey = prefix + "router.priority"
+    static let middlewaresKey = prefix + "router.middlewares", pathMatcherKey = prefix + "router.pathmatcher"
+
     init(_ ing: Resource, profile: ControllerProfile) {
-        let a = ing.annotations
-        let explicitTLS = a[Self.prefix + "router.tls"]?.lowercased() == "true"
-        resolver = a[Self.prefix + "router.tls.certresolver"].flatMap { $0.isEmpty ? nil : $0 }
-        if let eps = a[Self.prefix + "router.entrypoints"] {
+        // Looked up one by one: an Ingress has a few annotations, and building a dictionary of them
+        // all costs more than the handful of lookups.
+        let explicitTLS = ing.annotation(Self.tlsKey)?.lowercased() == "true"
+        resolver = ing.annotation(Self.resolverKey).flatMap { $0.isEmpty ? nil : $0 }
+        if let eps = ing.annotation(Self.entryPointsKey) {
             entryPoints = eps.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         } else {
             entryPoints = profile.traefik.defaultEntryPoints
@@ -312,24 +317,24 @@ struct TraefikIngressTLS {
         enabled = explicitTLS || resolver != nil || tlsEntry
         var d: [String] = []
         var i = 0
-        while let main = a[Self.prefix + "router.tls.domains.\(i).main"] {
+        while let main = ing.annotation(Self.prefix + "router.tls.domains.\(i).main") {
             d.append(main)
-            if let sans = a[Self.prefix + "router.tls.domains.\(i).sans"] {
+            if let sans = ing.annotation(Self.prefix + "router.tls.domains.\(i).sans") {
                 d += sans.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             }
             i += 1
         }
         domains = d
-        priority = a[Self.prefix + "router.priority"].flatMap { Int($0) }
-        middlewares = (a[Self.prefix + "router.middlewares"] ?? "").split(separator: ",")
+        priority = ing.annotation(Self.priorityKey).flatMap { Int($0) }
+        middlewares = (ing.annotation(Self.middlewaresKey) ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        switch a[Self.prefix + "router.pathmatcher"] {
+        switch ing.annotation(Self.pathMatcherKey) {
         case "Path": pathMatcher = "Path"
         case "PathRegexp": pathMatcher = "PathRegexp"
         case "PathPrefix": pathMatcher = "PathPrefix"
         default: pathMatcher = nil
         }
-        if let n = ing.node?["metadata", "annotations", Self.prefix + "router.middlewares"] { middlewareNode = ing.at(n) }
+        if let n = ing.annotationsNode?[Self.middlewaresKey] { middlewareNode = ing.at(n) }
     }
 
     /// `ns-name@kubernetescrd` references must name a Middleware in the input.
