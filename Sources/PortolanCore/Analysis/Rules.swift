@@ -498,27 +498,34 @@ enum Rules {
         ("appgw.ingress.kubernetes.io/", "azure-agic"), ("k8s.apisix.apache.org/", "apisix"),
     ]
 
-    static let annotationFamilyByPrefix: [String: (prefix: String, controller: String)] =
-        Dictionary(annotationFamilies.map { ($0.prefix, $0) }, uniquingKeysWith: { a, _ in a })
+    /// The prefixes as bytes, with their family's index: a key's prefix is compared in place (no string
+    /// is made of every annotation key of every Ingress).
+    static let annotationPrefixBytes: [(bytes: [UInt8], family: Int)] = annotationFamilies.enumerated().map { (Array($0.element.prefix.utf8), $0.offset) }
+
+    /// The family of an annotation key: the one whose prefix is the key's text up to its first `/`.
+    static func annotationFamily(_ key: UnsafeBufferPointer<UInt8>) -> (prefix: String, controller: String)? {
+        guard let slash = key.firstIndex(of: 47) else { return nil }
+        let n = slash + 1
+        for (bytes, family) in annotationPrefixBytes where bytes.count == n {
+            if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, n) == 0 }) { return annotationFamilies[family] }
+        }
+        return nil
+    }
 
     static func annotationControllerMismatch(_ ctx: RuleContext) -> [Finding] {
         var out: [Finding] = []
         for ing in ctx.store.all("Ingress", groups: IngressProcessor.groups) {
             guard let idx = ctx.ingressRoutes[ing.ref], case let controllers = ctx.graph.routes[idx[idx.count - 1]].controllers,
                   controllers != ["unknown"] else { continue }
-            let families = Set(controllers.map { ControllerFamily($0) == .traefik ? "traefik" : $0 })
-            guard let ann = ing.node?["metadata", "annotations"], ann.isMapping else { continue }
-            var reported = Set<String>()
+            guard let ann = ing.annotationsNode, ann.isMapping, ann.count > 0 else { continue }
+            let families = controllers.map { ControllerFamily($0) == .traefik ? "traefik" : $0 }
+            var reported: [String] = []
             for i in 0..<ann.count {
-                // The family is the key's prefix up to its first `/` (looked up, not scanned for).
                 let keyNode = ann.key(at: i)
-                guard let fam = keyNode.withBytes({ b -> (prefix: String, controller: String)? in
-                    guard let slash = b.firstIndex(of: 47) else { return nil }
-                    return annotationFamilyByPrefix[String(decoding: b[...slash], as: UTF8.self)]
-                }), let k = keyNode.scalarText else { continue }
+                guard keyNode.isScalar, let fam = keyNode.withBytes(annotationFamily), let k = keyNode.scalarText else { continue }
                 if k == "projectcontour.io/ingress.class" || k == "projectcontour.io/tls-cert-namespace" && families.contains("contour") { continue }
                 guard !families.contains(fam.controller), !reported.contains(fam.controller) else { continue }
-                reported.insert(fam.controller)
+                reported.append(fam.controller)
                 out.append(Finding(rule: "annotation-controller-mismatch", severity: .warning,
                     message: "Ingress \(ing.namespace)/\(ing.name) is served by \(controllers.joined(separator: " and ")) but carries \(fam.controller) annotations (\(k)...), which have no effect",
                     hosts: ctx.hosts(ing.ref), resources: [ing.ref], source: ctx.annotationLocation(ing, k)))
@@ -686,31 +693,40 @@ enum Rules {
     // MARK: certificate-expired / certificate-expiring
 
     static func certificateExpiry(_ ctx: RuleContext) -> [Finding] {
-        var out: [Finding] = []
-        var coveredHosts: [String: Set<String>] = [:]
-        let hosts = ctx.graph.hosts
-        for hi in hosts.indices { for c in hosts[hi].certificates { coveredHosts[c, default: []].insert(hosts[hi].name) } }
-        for c in ctx.graph.certificates {
+        let day = 86400.0
+        // Which certificates get a finding, first: the hosts covered are then gathered for those only.
+        enum Verdict { case expired, expiring(days: Int) }
+        var due: [(certificate: Int, notAfter: Double, verdict: Verdict)] = []
+        for (i, c) in ctx.graph.certificates.enumerated() {
             guard let notAfter = c.notAfter else { continue }
-            let hosts = (coveredHosts[c.id] ?? []).sorted()
-            let day = 86400.0
             let left = notAfter - ctx.now
-            if left <= 0 {
-                out.append(Finding(rule: "certificate-expired", severity: .error,
-                    message: "the certificate in \(c.origin == .secret ? "Secret" : c.origin.rawValue) \(c.namespace)/\(c.name) (\(c.dnsNames.prefix(3).joined(separator: ", "))) expired on \(UTCDate.day(notAfter))",
-                    hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id]))
-                continue
-            }
+            if left <= 0 { due.append((i, notAfter, .expired)); continue }
             var threshold = Double(ctx.expiryWarningDays) * day
             if let nb = c.notBefore, notAfter > nb { threshold = min(threshold, (notAfter - nb) / 3) }
-            if left < threshold {
-                let days = Int(left / day)
-                out.append(Finding(rule: "certificate-expiring", severity: .warning,
-                    message: "the certificate in \(c.origin == .secret ? "Secret" : c.origin.rawValue) \(c.namespace)/\(c.name) (\(c.dnsNames.prefix(3).joined(separator: ", "))) expires on \(UTCDate.day(notAfter)), in \(days) day\(days == 1 ? "" : "s")",
-                    hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id]))
+            if left < threshold { due.append((i, notAfter, .expiring(days: Int(left / day)))) }
+        }
+        guard !due.isEmpty else { return [] }
+        let wanted = Set(due.map { ctx.graph.certificates[$0.certificate].id })
+        var coveredHosts: [String: Set<String>] = [:]
+        let hosts = ctx.graph.hosts
+        for hi in hosts.indices {
+            for c in hosts[hi].certificates where wanted.contains(c) { coveredHosts[c, default: []].insert(hosts[hi].name) }
+        }
+        return due.map { d in
+            let c = ctx.graph.certificates[d.certificate]
+            let hosts = (coveredHosts[c.id] ?? []).sorted()
+            let what = "the certificate in \(c.origin == .secret ? "Secret" : c.origin.rawValue) \(c.namespace)/\(c.name) (\(c.dnsNames.prefix(3).joined(separator: ", ")))"
+            switch d.verdict {
+            case .expired:
+                return Finding(rule: "certificate-expired", severity: .error,
+                    message: "\(what) expired on \(UTCDate.day(d.notAfter))",
+                    hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id])
+            case .expiring(let days):
+                return Finding(rule: "certificate-expiring", severity: .warning,
+                    message: "\(what) expires on \(UTCDate.day(d.notAfter)), in \(days) day\(days == 1 ? "" : "s")",
+                    hosts: hosts, resources: [c.resource], source: c.source, certificates: [c.id])
             }
         }
-        return out
     }
 
     // MARK: certificate-unused
