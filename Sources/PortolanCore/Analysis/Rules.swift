@@ -180,15 +180,19 @@ enum Rules {
     static func tlsSecretMissing(_ ctx: RuleContext) -> [Finding] {
         struct Key: Hashable { var secret: NamespacedName; var resource: ObjectRef }
         var refs: [Key: (at: SourceLocation, hosts: Set<String>, routes: [String])] = [:]
-        for r in ctx.graph.routes where r.tls.enabled && !r.tls.passthrough && r.tls.secretIssue == nil {
-            for s in ([r.tls.secret].compactMap { $0 } + r.tls.extraSecrets) where ctx.certsBySecret[s] == nil {
-                if ctx.ignoredAnnotationObjects.contains(r.resource) { continue }
+        for r in ctx.graph.routes {
+            let tls = r.tls   // read once (each read of r.tls copies the whole TLS description)
+            guard tls.enabled && !tls.passthrough && tls.secretIssue == nil else { continue }
+            func missing(_ s: NamespacedName) {
+                guard ctx.certsBySecret[s] == nil, !ctx.ignoredAnnotationObjects.contains(r.resource) else { return }
                 let k = Key(secret: s, resource: r.resource)
-                var e = refs[k] ?? (r.tls.secretSource ?? r.source, [], [])
+                var e = refs[k] ?? (tls.secretSource ?? r.source, [], [])
                 e.hosts.formUnion(r.hosts)
                 e.routes.append(r.id)
                 refs[k] = e
             }
+            if let s = tls.secret { missing(s) }
+            for s in tls.extraSecrets { missing(s) }
         }
         // Secrets loaded into a Traefik store by objects without a TLS route (Ingress spec.tls, TLSStore).
         let routed = Set(refs.keys.map(\.secret))
