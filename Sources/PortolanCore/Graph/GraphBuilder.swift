@@ -449,12 +449,14 @@ struct CoverageComputer {
     }
 
     mutating func host(_ name: String, _ idx: [Int]) -> Host {
-        var providers = Set<Provider>(), controllers = Set<String>()
+        // Small arrays, not sets: most hosts have one route, one provider and one controller.
+        var providers: [Provider] = [], controllers: [String] = []
         var found: [CoverageCandidate] = []
         var terminating = false, passthrough = false
         for i in idx {
-            providers.insert(routes[i].provider)
-            if routes[i].controllers.count == 1 { controllers.insert(routes[i].controller) } else { controllers.formUnion(routes[i].controllers) }
+            let p = routes[i].provider
+            if !providers.contains(p) { providers.append(p) }
+            for c in routes[i].controllers where !controllers.contains(c) { controllers.append(c) }
             if routes[i].terminatesTLS {
                 terminating = true
                 found += candidates(forRouteAt: i, host: name)
@@ -475,8 +477,8 @@ struct CoverageComputer {
         if covering.count > 1 { covering = Array(Set(covering)).sorted() }
         let tls: HostTLS = terminating ? (covering.isEmpty ? .uncovered : .covered) : (passthrough ? .passthrough : .none)
         return Host(name: name, routes: idx.map { routes[$0].id },
-                    providers: providers.count == 1 ? [providers.first!] : providers.sorted(),
-                    controllers: controllers.count == 1 ? [controllers.first!] : controllers.sorted(),
+                    providers: providers.count == 1 ? providers : providers.sorted(),
+                    controllers: controllers.count == 1 ? controllers : controllers.sorted(),
                     tls: tls, certificates: covering, candidates: candidates)
     }
 }
