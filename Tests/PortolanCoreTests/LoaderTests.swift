@@ -345,3 +345,10 @@ import Testing
         #expect(!inputs.resources.contains { $0.name == "from-git" })
     }
 }
+
+@Suite struct FileNameTests {
+    @Test func manifestExtensionsAreMatchedWithoutCase() {
+        for yes in ["a.yaml", "B.YAML", "c.Yml", "d.json", ".yaml", "x.y.JsOn", "Kustomization"] { #expect(FileScanner.wanted(yes), "\(yes)") }
+        for no in ["yaml", "a.yaml~", "a.yamll", "a.txt", "kustomization", "a.jsonx", "é.yam", ""] { #expect(!FileScanner.wanted(no), "\(no)") }
+    }
+}

@@ -40,9 +40,15 @@ struct FileScanner {
     static let extensions = [".yaml", ".yml", ".json"]
 
     static func wanted(_ name: String) -> Bool {
-        let lower = name.lowercased()
         // `Kustomization` (no extension) is a kustomization file kustomize reads too.
-        return extensions.contains { lower.hasSuffix($0) } || name == "Kustomization"
+        if name == "Kustomization" { return true }
+        // The extension compared without case, on the bytes (asked for every file of the walk).
+        let u = name.utf8
+        return extensions.contains { ext in
+            let e = ext.utf8
+            guard u.count >= e.count else { return false }
+            return zip(u.suffix(e.count), e).allSatisfy { a, b in a == b || (a >= 65 && a <= 90 && a + 32 == b) }
+        }
     }
 
     mutating func scan(_ paths: [String]) {
