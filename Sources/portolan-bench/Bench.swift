@@ -14,6 +14,9 @@ enum Bench {
         let args = CommandLine.arguments.dropFirst()
         guard let path = args.first else { print("usage: portolan-bench PATH [--keys N]"); exit(2) }
         let keys = Int(args.dropFirst().last ?? "") ?? 300
+        // As the explorer does (`portolan PATH`): large heap steps, temporaries freed after the first frame.
+        Lifetime.growHeapInLargeSteps()
+        Lifetime.deferUntilRelease()
         let t0 = Date()
         var analysis = AnalysisOptions()
         analysis.now = Date().timeIntervalSince1970
@@ -26,6 +29,7 @@ enum Bench {
         let terminal = Terminal(backend)
         terminal.draw { Screen.render(state, into: &$0) }
         let firstFrame = ms(t0)
+        Lifetime.releaseDeferred()
 
         func measure(_ name: String, _ events: [KeyEvent]) {
             var times: [Double] = []

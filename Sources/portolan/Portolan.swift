@@ -161,18 +161,8 @@ nonisolated(unsafe) var keptUntilExit: [Any] = []
 let keptUntilExitLock = NSLock()
 
 /// For commands that end once their output is written: the engine's large temporaries are kept, not freed.
-#if canImport(Glibc)
-@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
-
 func keepTemporariesUntilExit() {
-    #if canImport(Glibc)
-    // A one-shot command grows its heap by tens of megabytes and never gives it back before exiting:
-    // grow it in large steps (not a page at a time, one mprotect call each) and never trim it.
-    // M_TOP_PAD is -2 and M_TRIM_THRESHOLD -1 in glibc's malloc.h (which the Glibc module leaves out).
-    _ = glibcMallopt(-2, 64 << 20)
-    _ = glibcMallopt(-1, 1 << 30)
-    #endif
+    Lifetime.growHeapInLargeSteps()
     Lifetime.keepUntilExit = { value in
         keptUntilExitLock.lock()
         keptUntilExit.append(value)
@@ -402,6 +392,7 @@ struct Explore: ParsableCommand {
         }
         let options = ExplorerOptions(load: load, analysis: analysisOptions, noColor: noColor, reportVersion: portolanVersion,
                                       environment: ProcessInfo.processInfo.environment, explain: explain, loadEstate: loadEstate)
+        Lifetime.growHeapInLargeSteps()
         let code = runExplorer(options: options)
         if code != 0 { throw ExitCode(code) }
     }

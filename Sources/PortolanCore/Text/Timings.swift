@@ -38,12 +38,69 @@ public final class ParallelSlots<T>: @unchecked Sendable {
 
 /// Large temporaries that a one-shot command (`report`, `check`) need not free: the process ends right
 /// after, and freeing them object by object costs time on the critical path. A program that runs on
-/// (the explorer, tests) leaves `keepUntilExit` nil and everything is freed as usual.
+/// leaves `keepUntilExit` nil and everything is freed as usual — the explorer only defers the freeing
+/// until its first frame is drawn (`deferUntilRelease`).
 public enum Lifetime {
-    nonisolated(unsafe) public static var keepUntilExit: (@Sendable (Any) -> Void)? = nil
+    /// Read by loading threads while the explorer may be setting it: behind a lock.
+    public static var keepUntilExit: (@Sendable (Any) -> Void)? {
+        get { keeperLock.lock(); defer { keeperLock.unlock() }; return keeper }
+        set { keeperLock.lock(); keeper = newValue; keeperLock.unlock() }
+    }
+    nonisolated(unsafe) private static var keeper: (@Sendable (Any) -> Void)? = nil
+    private static let keeperLock = NSLock()
 
     /// Hands a value over to be kept until the process exits, when the program asked for that.
     public static func discard(_ value: Any) { keepUntilExit?(value) }
 
     public static var keepsUntilExit: Bool { keepUntilExit != nil }
+
+    nonisolated(unsafe) private static var deferred: [Any] = []
+    nonisolated(unsafe) private static var deferring = false
+    private static let deferredLock = NSLock()
+
+    /// For a program that runs on (the explorer): temporaries handed to `discard` are held until
+    /// `releaseDeferred()` instead of being freed while the first result is still being computed.
+    /// Call it before a load starts, and `releaseDeferred()` once its result is on screen.
+    public static func deferUntilRelease() {
+        deferredLock.lock()
+        defer { deferredLock.unlock() }
+        guard keepUntilExit == nil else { return }
+        deferring = true
+        keepUntilExit = { value in
+            deferredLock.lock()
+            deferred.append(value)
+            deferredLock.unlock()
+        }
+    }
+
+    /// Lets another thread free what `deferUntilRelease()` held.
+    public static func releaseDeferred() {
+        deferredLock.lock()
+        guard deferring else { deferredLock.unlock(); return }
+        deferring = false
+        keepUntilExit = nil
+        let held = Discarded(deferred)
+        deferred = []
+        deferredLock.unlock()
+        DispatchQueue.global(qos: .utility).async { held.values.removeAll() }
+    }
+
+    private final class Discarded: @unchecked Sendable {
+        var values: [Any]
+        init(_ values: [Any]) { self.values = values }
+    }
+
+    #if canImport(Glibc)
+    @_silgen_name("mallopt") private static func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    #endif
+
+    /// Large estates grow the heap by hundreds of megabytes: grow it in large steps (not a page at a
+    /// time, one mprotect call each) and keep what was freed for reuse instead of trimming it.
+    /// M_TOP_PAD is -2 and M_TRIM_THRESHOLD -1 in glibc's malloc.h (which the Glibc module leaves out).
+    public static func growHeapInLargeSteps() {
+        #if canImport(Glibc)
+        _ = glibcMallopt(-2, 64 << 20)
+        _ = glibcMallopt(-1, 1 << 30)
+        #endif
+    }
 }

@@ -66,6 +66,8 @@ public final class ExplorerRunner<B: Backend> {
     func startLoad() {
         guard !loading else { return }
         loading = true
+        // Temporaries of the load are freed once the result is on screen, not while it is computed.
+        Lifetime.deferUntilRelease()
         let box = mailbox, opts = options
         DispatchQueue.global(qos: .userInitiated).async {
             let estate = opts.loadEstate(opts.load, opts.analysis) { done, total in box.post(.progress(done: done, total: total)) }
@@ -94,6 +96,7 @@ public final class ExplorerRunner<B: Backend> {
                 state = Reducer.apply(state, e).0
             }
             draw()
+            if !loading { Lifetime.releaseDeferred() }
             // Test hook (Scripts/tui-e2e): an internal error once the estate is on screen, to check that
             // the terminal is given back even then.
             if !loading, options.environment["PORTOLAN_TEST_FAULT"] == "trap" { fatalError("PORTOLAN_TEST_FAULT: a deliberate internal error") }
