@@ -157,15 +157,22 @@ public struct JSONWriter {
         bytes.append(34)
     }
 
+    /// Per byte: 1 when it is never written raw (control characters, `"`, `\\`, DEL and every non-ASCII
+    /// byte, which goes to the careful path), 2 when it is escaped in HTML-safe mode (`<`, `>`, `&`).
+    private static let escapes: [UInt8] = (0..<256).map { b in
+        b < 0x20 || b == 34 || b == 92 || b >= 0x7F ? 1 : (b == 60 || b == 62 || b == 38 ? 2 : 0)
+    }
+
     /// A string's content, escaped, without the quotes.
     private mutating func writeStringBody(_ s: String) {
         var s = s
-        let html = htmlSafe
+        let mask: UInt8 = htmlSafe ? 3 : 1
         // Fast path: nothing to escape, copy the bytes in one go.
         let done: Bool = s.withUTF8 { buf in
-            for b in buf where b < 0x20 || b == 34 || b == 92 || b >= 0x7F || (html && (b == 60 || b == 62 || b == 38)) {
-                return false
+            let clean = Self.escapes.withUnsafeBufferPointer { table in
+                !buf.contains { table[Int($0)] & mask != 0 }
             }
+            guard clean else { return false }
             bytes.append(contentsOf: buf)
             return true
         }

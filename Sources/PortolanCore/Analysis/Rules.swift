@@ -224,16 +224,10 @@ enum Rules {
         let hosts = ctx.graph.hosts
         for hi in hosts.indices where hosts[hi].name != "*" && !hosts[hi].isUnresolved {
             // Most hosts have one controller: find out without building anything (or copying the host).
-            var only: String? = nil
-            var several = false
-            for id in hosts[hi].routes {
-                guard let i = ctx.graph.routeIndex[id] else { continue }
-                for c in ctx.graph.routes[i].controllers where c != "unknown" {
-                    if only == nil { only = c } else if only != c { several = true }
-                }
-                if several { break }
-            }
-            guard several else { continue }
+            // A host's controllers are the union of its routes' (each once).
+            var named = 0
+            for c in hosts[hi].controllers where c != "unknown" { named += 1 }
+            guard named > 1 else { continue }
             let h = hosts[hi]
             let routes = h.routes.compactMap { ctx.graph.route($0) }
             var byController: [String: [Route]] = [:]
