@@ -67,8 +67,7 @@ struct FastReader {
         var i = start
         var line = firstLine
         while i < end {
-            var eol = i
-            while eol < end && b[eol] != 10 { eol += 1 }
+            let eol = YAMLBytes.lineEnd(b, from: i, end: end)
             try scanLine(i, eol, line)
             if nextLine > 0 {
                 i = nextLine; line = nextLineNumber; nextLine = 0
@@ -249,8 +248,7 @@ struct FastReader {
         var pendingBreaks = 0      // empty lines not yet written (dropped at the end by clip and strip)
         var wroteContent = false
         while i < end {
-            var eol = i
-            while eol < end && b[eol] != 10 { eol += 1 }
+            let eol = YAMLBytes.lineEnd(b, from: i, end: end)
             var c = i
             while c < eol && b[c] == 32 { c += 1 }
             let indent = c - i

@@ -163,8 +163,7 @@ struct Skimmer {
         var i = start
         var line = firstLine
         while i < end {
-            var eol = i
-            while eol < end && b[eol] != 10 { eol += 1 }
+            let eol = YAMLBytes.lineEnd(b, from: i, end: end)
             try scanLine(i, eol, number: line, frames: &frames, pending: &pending)
             if blockEnd > 0 {
                 // A block scalar consumed the lines after this one.
@@ -453,8 +452,7 @@ struct Skimmer {
         var line = firstLine
         var contentIndent = -1
         while i < end {
-            var eol = i
-            while eol < end && b[eol] != 10 { eol += 1 }
+            let eol = YAMLBytes.lineEnd(b, from: i, end: end)
             var c = i
             while c < eol && b[c] == 32 { c += 1 }
             let indent = c - i

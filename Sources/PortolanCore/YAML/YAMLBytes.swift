@@ -1,7 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte-level pieces of the block-YAML subset that `Skimmer` and `FastReader` accept: each answers
 /// only when it is sure, and throws `YAMLBytes.Outside` for anything it leaves to libyaml.
 struct YAMLBytes {
     let b: UnsafeBufferPointer<UInt8>
+
+    /// Where the line starting at `i` ends: the offset of its `\n`, or `end` (memchr: lines are
+    /// found for every byte of the input, and a byte loop costs several times more).
+    @inline(__always)
+    static func lineEnd(_ b: UnsafeBufferPointer<UInt8>, from i: Int, end: Int) -> Int {
+        guard i < end, let base = b.baseAddress, let p = memchr(base + i, 10, end - i) else { return max(i, end) }
+        return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+    }
 
     struct Outside: Error {}
 

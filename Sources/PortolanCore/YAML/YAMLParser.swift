@@ -155,11 +155,12 @@ public enum YAMLParser {
         var line = 1
         var leadingHasContent = false
         while i < n {
-            var eol = i
+            let eol = YAMLBytes.lineEnd(buf, from: i, end: n)
             var carriageReturns = 0
-            while eol < n && buf[eol] != 10 {
-                if buf[eol] == 13 { carriageReturns += 1 }
-                eol += 1
+            var k = i
+            while k < eol, let p = memchr(buf.baseAddress! + k, 13, eol - k) {
+                carriageReturns += 1
+                k = UnsafeRawPointer(p) - UnsafeRawPointer(buf.baseAddress!) + 1
             }
             let c = buf[i]
             if c == 37 { return nil }                                   // %YAML, %TAG
