@@ -144,20 +144,17 @@ public final class GraphBuilder {
                 // Unique ids: a second object with the same id (another API group) gets its group appended.
                 var seen = Set<String>()
                 seen.reserveCapacity(sortedRoutes.count)
-                for i in sortedRoutes.indices {
-                    if seen.contains(sortedRoutes[i].id) {
-                        let base = sortedRoutes[i].id + "~" + sortedRoutes[i].resource.group
-                        var id = base, n = 2
-                        while seen.contains(id) { id = base + "~\(n)"; n += 1 }
-                        sortedRoutes[i].id = id
-                    }
-                    seen.insert(sortedRoutes[i].id)
+                for i in sortedRoutes.indices where !seen.insert(sortedRoutes[i].id).inserted {
+                    let base = sortedRoutes[i].id + "~" + sortedRoutes[i].resource.group
+                    var id = base, n = 2
+                    while seen.contains(id) { id = base + "~\(n)"; n += 1 }
+                    sortedRoutes[i].id = id
+                    seen.insert(id)
                 }
                 sortedRoutes.sort { $0.id < $1.id }
             case 1:
                 var certSeen = Set<String>()
-                for c in allCertificates.sorted(by: { $0.id < $1.id }) where !certSeen.contains(c.id) {
-                    certSeen.insert(c.id)
+                for c in allCertificates.sorted(by: { $0.id < $1.id }) where certSeen.insert(c.id).inserted {
                     certs.append(c)
                 }
             default:
