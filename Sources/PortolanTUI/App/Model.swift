@@ -171,19 +171,13 @@ public final class ExplorerModel: @unchecked Sendable {
         fileRows = fileRowList
 
         // Per-view data.
-        // The parts joined by spaces and lowercased (ASCII directly; other text through `lowercased()`).
-        func lower(_ parts: [String]) -> [UInt8] {
-            var out: [UInt8] = []
-            out.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count + 1 })
-            for (i, p) in parts.enumerated() {
-                if i > 0 { out.append(32) }
-                if p.utf8.allSatisfy({ $0 < 0x80 }) {
-                    for b in p.utf8 { out.append(b >= 65 && b <= 90 ? b + 32 : b) }
-                } else {
-                    out.append(contentsOf: p.lowercased().utf8)
-                }
-            }
-            return out
+        // The parts joined by spaces and lowercased (ASCII directly; other text through `lowercased()`),
+        // written straight into one buffer per row (no arrays of parts to concatenate first).
+        func lower(_ parts: [String]) -> [UInt8] { lowered { t in t.add(parts) } }
+        func lowered(_ fill: (inout SearchText) -> Void) -> [UInt8] {
+            var t = SearchText()
+            fill(&t)
+            return t.bytes
         }
         func mask(_ ps: some Sequence<Provider>) -> UInt8 {
             ps.reduce(0) { $0 | ExplorerModel.bit($1) }
@@ -199,8 +193,12 @@ public final class ExplorerModel: @unchecked Sendable {
             let hostFindings = hosts.map { byHost[$0.name]?.count ?? 0 }
             return ViewData(
                 count: hosts.count,
-                search: hosts.map { h in lower([h.name, h.tls.rawValue] + h.providers.map(\.rawValue) + h.controllers
-                                               + (h.controllers.count > 1 ? ["conflict"] : [])) },
+                search: hosts.indices.map { i in lowered { t in
+                    t.add(hosts[i].name); t.add(hosts[i].tls.rawValue)
+                    for p in hosts[i].providers { t.add(p.rawValue) }
+                    t.add(hosts[i].controllers)
+                    if hosts[i].controllers.count > 1 { t.add("conflict") }
+                } },
                 providers: hosts.map { mask($0.providers) },
                 worst: hostWorst,
                 keys: hosts.map(\.name),
@@ -223,10 +221,11 @@ public final class ExplorerModel: @unchecked Sendable {
         let makeRoutes: () -> ViewData = {
             ViewData(
                 count: routes.count,
-                search: routes.map { r in
-                    lower([r.id, r.controller, r.path, r.match, r.kind, r.namespace + "/" + r.name, r.provider.rawValue]
-                          + r.hosts + r.backends.map(\.display))
-                },
+                search: routes.map { r in lowered { t in
+                    t.add(r.id); t.add(r.controller); t.add(r.path); t.add(r.match); t.add(r.kind)
+                    t.add(r.namespace, "/", r.name); t.add(r.provider.rawValue); t.add(r.hosts)
+                    for b in r.backends { t.add(b.display) }
+                } },
                 providers: routes.map { ExplorerModel.bit($0.provider) },
                 worst: routes.map { worst(byRoute[$0.id]) },
                 keys: routes.map(\.id),
@@ -249,8 +248,10 @@ public final class ExplorerModel: @unchecked Sendable {
             let svcRoutes: [[Int]] = services.map { bySvc[NamespacedName($0.namespace, $0.name)] ?? [] }
             return ViewData(
                 count: services.count,
-                search: services.map { s in lower([s.namespace + "/" + s.name, s.type, s.externalName ?? ""]
-                                                 + s.ports.map { "\($0.port) \($0.name ?? "")" }) },
+                search: services.indices.map { i in lowered { t in
+                    t.add(services[i].namespace, "/", services[i].name); t.add(services[i].type); t.add(services[i].externalName ?? "")
+                    for p in services[i].ports { t.add(String(p.port), " ", p.name ?? "") }
+                } },
                 providers: svcRoutes.map { mask($0.map { routes[$0].provider }) },
                 worst: services.map { worst(byResource[ExplorerModel.serviceRef($0)]) },
                 keys: services.map { "\($0.namespace)/\($0.name)" },
@@ -270,7 +271,10 @@ public final class ExplorerModel: @unchecked Sendable {
         }
         return ViewData(
             count: certs.count,
-            search: certs.map { c in lower([c.id, c.origin.rawValue, c.secretName ?? "", c.issuer ?? "", c.commonName ?? ""] + c.dnsNames) },
+            search: certs.map { c in lowered { t in
+                t.add(c.id); t.add(c.origin.rawValue); t.add(c.secretName ?? ""); t.add(c.issuer ?? ""); t.add(c.commonName ?? "")
+                t.add(c.dnsNames)
+            } },
             providers: certProviders,
             worst: certs.map { worst(byCert[$0.id]) },
             keys: certs.map(\.id),
@@ -291,7 +295,9 @@ public final class ExplorerModel: @unchecked Sendable {
         let makeFindings: () -> ViewData = {
             ViewData(
                 count: findings.count,
-                search: findings.map { f in lower([f.rule, f.severity.rawValue, f.message, f.source?.description ?? ""] + f.hosts) },
+                search: findings.map { f in lowered { t in
+                    t.add(f.rule); t.add(f.severity.rawValue); t.add(f.message); t.add(f.source?.description ?? ""); t.add(f.hosts)
+                } },
                 providers: findings.map { f in
                     var m: UInt8 = 0
                     for r in f.routes { if let route = g.route(r) { m |= ExplorerModel.bit(route.provider) } }
@@ -504,4 +510,33 @@ public struct Filter: Sendable {
     }
 
     public func matches(_ s: String) -> Bool { matches(Array(s.lowercased().utf8)) }
+}
+
+/// A row's search text: its parts lowercased and joined by single spaces (every part counts, empty or
+/// not, so the text is the same as joining them first).
+struct SearchText {
+    private(set) var bytes: [UInt8] = []
+    private var parts = 0
+
+    init() { bytes.reserveCapacity(96) }
+
+    /// One part.
+    mutating func add(_ p: String) { separate(); append(p) }
+    /// One part written in pieces (`namespace/name`) without joining them first.
+    mutating func add(_ a: String, _ b: String, _ c: String) { separate(); append(a); append(b); append(c) }
+    /// Each string a part.
+    mutating func add(_ ps: [String]) { for p in ps { add(p) } }
+
+    private mutating func separate() {
+        if parts > 0 { bytes.append(32) }
+        parts += 1
+    }
+
+    private mutating func append(_ p: String) {
+        if p.utf8.allSatisfy({ $0 < 0x80 }) {
+            for b in p.utf8 { bytes.append(b >= 65 && b <= 90 ? b + 32 : b) }
+        } else {
+            bytes.append(contentsOf: p.lowercased().utf8)
+        }
+    }
 }
