@@ -278,19 +278,12 @@ struct Report: ParsableCommand {
         keepTemporariesUntilExit()
         let estate = try analysis.estate(input)
         // The file is written while the report renders (each large section as soon as it is done).
-        let stream: PortolanReport.ReportWriter.Stream
-        do { stream = try PortolanReport.ReportWriter.Stream(path: output, dashIsStandardOutput: true) } catch {
-            Stderr.line("portolan: cannot write '\(output)': \(error)")
-            throw ExitCode(2)
-        }
+        let stream = try OutputFile.open(output)
         let rest = Exporters.renderPieces(f, estate, options: ReportOptions(version: portolanVersion, failOn: failOn.severity),
                                           sink: stream.write)!
         Timings.mark("render")
         stream.write(rest)
-        do { try stream.finish() } catch {
-            Stderr.line("portolan: cannot write '\(output)': \(error)")
-            throw ExitCode(2)
-        }
+        try OutputFile.finish(stream, output)
         Timings.mark("write")
         exitNow(0)
     }
@@ -298,25 +291,27 @@ struct Report: ParsableCommand {
 
 /// Reports are written to a temporary file in the same folder and renamed, so no half-written report is left.
 enum OutputFile {
+    typealias Stream = PortolanReport.ReportWriter.Stream
+
     static func write(_ text: String, to path: String) throws {
-        try write(bytes: Array(text.utf8), to: path)
+        let out = try open(path)
+        out.write([Array(text.utf8)])
+        try finish(out, path)
     }
 
-    static func write(bytes: [UInt8], to path: String) throws {
-        try write(pieces: [bytes], to: path)
+    /// The file a command writes (`-`: standard output), opened before anything is rendered into it.
+    static func open(_ path: String) throws -> Stream {
+        do { return try Stream(path: path, dashIsStandardOutput: true) } catch { throw failed(path, error) }
     }
 
-    static func write(pieces: [[UInt8]], to path: String) throws {
-        if path == "-" {
-            _ = ReportWriter.writeAll(fd: 1, pieces)
-            return
-        }
-        do {
-            try ReportWriter.writeAtomically(pieces: pieces, to: path)
-        } catch {
-            Stderr.line("portolan: cannot write '\(path)': \(error)")
-            throw ExitCode(2)
-        }
+    /// Waits for everything written to `out` and puts the file in place.
+    static func finish(_ out: Stream, _ path: String) throws {
+        do { try out.finish() } catch { throw failed(path, error) }
+    }
+
+    private static func failed(_ path: String, _ error: Error) -> ExitCode {
+        Stderr.line("portolan: cannot write '\(path)': \(error)")
+        return ExitCode(2)
     }
 }
 
