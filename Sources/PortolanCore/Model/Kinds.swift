@@ -45,13 +45,11 @@ public enum Kinds {
     /// Whether a document's body (beyond apiVersion, kind and metadata) must be built while parsing.
     @Sendable public static func documentNeedsBody(apiVersion: String, kind: String) -> Bool {
         if kind == "Secret" || kind.hasSuffix("List") { return true }
-        // The commonest answers without splitting the apiVersion or hashing (asked for every document).
-        if apiVersion == "v1" { return keepsCoreKind(kind) }
-        if apiVersion == "apps/v1" { return false }
         return keepsNode(group: splitAPIVersion(apiVersion).group, kind: kind)
     }
 
     public static func keepsNode(group: String, kind: String) -> Bool {
+        // The commonest answers without hashing (asked for every document and object).
         if group.isEmpty { return keepsCoreKind(kind) }
         if group == "apps" { return false }
         return routingGroups.contains(group)

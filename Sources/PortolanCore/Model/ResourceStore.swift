@@ -166,35 +166,36 @@ struct IdentityTable: Sendable {
     /// Where probing for `hash` starts (the hash's bits mixed, so that similar names spread out).
     private func start(_ hash: Int) -> Int { Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(hash)) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask }
 
+    /// Probes from `hash`'s start: the slot of the entry `matches` accepts (found), or the first empty one.
+    private func probe(_ hash: Int, _ matches: (Int) -> Bool) -> (slot: Int, found: Bool) {
+        var i = start(hash)
+        while slots[i] >= 0 {
+            if hashes[i] == hash && matches(Int(slots[i])) { return (i, true) }
+            i = (i + 1) & mask
+        }
+        return (i, false)
+    }
+
     /// Adds `r` as `resources[index]`; when an object with its identity is there already, adds nothing
     /// and returns that object's index.
     mutating func insert(_ r: Resource, index: Int, in resources: [Resource]) -> Int? {
         let h = r.identityHash
-        var i = start(h)
-        while slots[i] >= 0 {
-            let j = Int(slots[i])
-            if hashes[i] == h {
-                let o = resources[j]
-                if o.name == r.name && o.namespace == r.namespace && o.kind == r.kind && o.group == r.group { return j }
-            }
-            i = (i + 1) & mask
+        let (i, found) = probe(h) { j in
+            let o = resources[j]
+            return o.name == r.name && o.namespace == r.namespace && o.kind == r.kind && o.group == r.group
         }
+        if found { return Int(slots[i]) }
         slots[i] = Int32(index)
         hashes[i] = h
         return nil
     }
 
     func find(group: String, kind: String, namespace: String, name: String, in resources: [Resource]) -> Int? {
-        guard !slots.isEmpty else { return nil }
         let h = ObjectRef.identityHash(kind: kind, namespace: namespace, name: name)
-        var i = start(h)
-        while slots[i] >= 0 {
-            if hashes[i] == h {
-                let o = resources[Int(slots[i])]
-                if o.name == name && o.namespace == namespace && o.kind == kind && o.group == group { return Int(slots[i]) }
-            }
-            i = (i + 1) & mask
+        let (i, found) = probe(h) { j in
+            let o = resources[j]
+            return o.name == name && o.namespace == namespace && o.kind == kind && o.group == group
         }
-        return nil
+        return found ? Int(slots[i]) : nil
     }
 }
