@@ -192,21 +192,14 @@ enum DocumentReader {
     // MARK: Helm templates and binary data
 
     static func firstNUL(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress, b.count > 0 else { return nil }
-            guard let p = memchr(base, 0, b.count) else { return nil }
-            return UnsafeRawPointer(p) - UnsafeRawPointer(base)
-        }
+        bytes.withUnsafeBufferPointer { YAMLBytes.firstIndex(of: 0, in: $0, from: 0, end: $0.count) }
     }
 
     /// Position of the first `{{` that looks like a template directive, if any.
     static func helmDirective(_ bytes: [UInt8]) -> SourceMark? {
         bytes.withUnsafeBufferPointer { b -> SourceMark? in
-            guard let base = b.baseAddress, b.count > 1 else { return nil }
             var from = 0
-            while from < b.count - 1 {
-                guard let p = memchr(base + from, 123, b.count - from - 1) else { return nil }
-                let i = UnsafeRawPointer(p) - UnsafeRawPointer(base)
+            while let i = YAMLBytes.firstIndex(of: 123, in: b, from: from, end: b.count - 1) {
                 if b[i + 1] == 123 {
                     let (l, c) = lineColumn(Array(b[0..<i]), i)
                     return SourceMark(line: l, column: c)

@@ -11,12 +11,18 @@ import Darwin
 struct YAMLBytes {
     let b: UnsafeBufferPointer<UInt8>
 
-    /// Where the line starting at `i` ends: the offset of its `\n`, or `end` (memchr: lines are
-    /// found for every byte of the input, and a byte loop costs several times more).
+    /// The offset of the first `byte` in `b[from..<end]`, or nil (memchr: a byte loop costs several
+    /// times more, and the readers look for line ends in every byte of the input).
+    @inline(__always)
+    static func firstIndex(of byte: UInt8, in b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int? {
+        guard from < end, let base = b.baseAddress, let p = memchr(base + from, Int32(byte), end - from) else { return nil }
+        return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+    }
+
+    /// Where the line starting at `i` ends: the offset of its `\n`, or `end`.
     @inline(__always)
     static func lineEnd(_ b: UnsafeBufferPointer<UInt8>, from i: Int, end: Int) -> Int {
-        guard i < end, let base = b.baseAddress, let p = memchr(base + i, 10, end - i) else { return max(i, end) }
-        return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+        firstIndex(of: 10, in: b, from: i, end: end) ?? max(i, end)
     }
 
     struct Outside: Error {}

@@ -158,9 +158,9 @@ public enum YAMLParser {
             let eol = YAMLBytes.lineEnd(buf, from: i, end: n)
             var carriageReturns = 0
             var k = i
-            while k < eol, let p = memchr(buf.baseAddress! + k, 13, eol - k) {
+            while let cr = YAMLBytes.firstIndex(of: 13, in: buf, from: k, end: eol) {
                 carriageReturns += 1
-                k = UnsafeRawPointer(p) - UnsafeRawPointer(buf.baseAddress!) + 1
+                k = cr + 1
             }
             let c = buf[i]
             if c == 37 { return nil }                                   // %YAML, %TAG
