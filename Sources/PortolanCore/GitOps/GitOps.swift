@@ -50,10 +50,7 @@ public enum GitOps {
         let o = options
         var inputs = Loader.load(o, progress: progress)
         Timings.mark("loaded")
-        let hasKustomization = inputs.files.contains { KustomizeFiles.isKustomization($0.path) }
-        let hasFlux = inputs.resources.contains { $0.group == FluxKustomization.group && $0.kind == "Kustomization" }
-        Timings.mark("gitops: look for kustomizations")
-        guard hasKustomization || hasFlux else {
+        guard inputs.holdsKustomizations else {
             // Duplicates are reported by the resource store, which indexes everything anyway.
             inputs.problems.sort()
             return GitOpsInputs(inputs: inputs, environments: [], allEnvironmentNames: [])

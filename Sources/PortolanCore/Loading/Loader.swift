@@ -39,6 +39,9 @@ public struct LoadedInputs: Sendable {
     public var notKubernetes: Int
     /// Input paths that could not be read at all (for errors on stderr and the exit code).
     public var unreadablePaths: [(path: String, reason: String)]
+    /// Some file read is a kustomization, or some object a Flux Kustomization (worked out while
+    /// each file was read, so that a tree without any need not be searched again).
+    public var holdsKustomizations = false
 
     public var allInputsUnreadable: Bool { !unreadablePaths.isEmpty && unreadablePaths.count == paths.count }
 }
@@ -82,6 +85,7 @@ public enum Loader {
         // Resources on one side, everything else on the other.
         nonisolated(unsafe) var files: [LoadedFile] = []
         nonisolated(unsafe) var documents = 0, notK8s = 0
+        nonisolated(unsafe) var kustomizations = false
         nonisolated(unsafe) var fileProblems: [Problem] = []
         do {
             nonisolated(unsafe) let all = outcomes
@@ -98,6 +102,7 @@ public enum Loader {
                     fileProblems.append(contentsOf: all[i].outcome.problems)
                     documents += all[i].outcome.documents
                     notK8s += all[i].outcome.notKubernetes
+                    if all[i].outcome.kustomization { kustomizations = true }
                     if all[i].outcome.read {
                         files.append(LoadedFile(path: all[i].outcome.path, bytes: all[i].outcome.bytes, documents: all[i].outcome.documents,
                                                 resources: all[i].outcome.resources.count, retainedText: all[i].outcome.retainedText))
@@ -116,7 +121,8 @@ public enum Loader {
         if Lifetime.keepsUntilExit { Lifetime.discard(spent) } else { DispatchQueue.global(qos: .utility).async { spent.items = nil } }
         Timings.mark("merge")
         return LoadedInputs(paths: options.paths, files: files, resources: resources, problems: problems.sorted(),
-                            documents: documents, notKubernetes: notK8s, unreadablePaths: unreadable)
+                            documents: documents, notKubernetes: notK8s, unreadablePaths: unreadable,
+                            holdsKustomizations: kustomizations)
     }
 
     /// The file as the user will see it, or nil when `.portolan.yaml` ignores it.
@@ -232,6 +238,8 @@ public enum Loader {
         var resources: [Resource] = []
         var problems: [Problem] = []
         var retainedText: String? = nil
+        /// The file is a kustomization, or holds a Flux Kustomization.
+        var kustomization = false
     }
 
     static func loadFile(_ input: InputFile, options: LoadOptions) -> FileOutcome {
@@ -264,6 +272,8 @@ public enum Loader {
         out.read = true
         out.bytes = bytes.count
         DocumentReader.read(bytes, into: &out, options: options)
+        out.kustomization = KustomizeFiles.isKustomization(out.path)
+            || out.resources.contains { $0.kind == "Kustomization" && $0.group == FluxKustomization.group }
         if input.isStdin {
             out.retainedText = DocumentReader.redactedText(bytes, resources: out.resources)
         }
