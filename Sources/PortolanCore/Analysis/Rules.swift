@@ -155,7 +155,7 @@ enum Rules {
                 $0.certificate == nil && $0.secret != nil && !$0.reason.containsBytes("produced by nothing") && !$0.reason.containsBytes("written at run time")
             }
             guard !real.isEmpty || !refusedSecrets.isEmpty else { continue }
-            let routes = h.routes.compactMap { ctx.graph.route($0) }.filter { $0.terminatesTLS }
+            let routes = ctx.graph.routes(ofHostAt: hi).filter { $0.terminatesTLS }
             let first = routes.first
             var reasons: [String] = []
             for c in h.candidates {
@@ -229,7 +229,7 @@ enum Rules {
             for c in hosts[hi].controllers where c != "unknown" { named += 1 }
             guard named > 1 else { continue }
             let h = hosts[hi]
-            let routes = h.routes.compactMap { ctx.graph.route($0) }
+            let routes = ctx.graph.routes(ofHostAt: hi)
             var byController: [String: [Route]] = [:]
             for r in routes { for c in r.controllers where c != "unknown" { byController[c, default: []].append(r) } }
             guard byController.count > 1 else { continue }
@@ -260,7 +260,7 @@ enum Rules {
         let hosts = ctx.graph.hosts
         for hi in hosts.indices where hosts[hi].routes.count > 1 && !hosts[hi].isUnresolved {
             let h = hosts[hi]
-            let routes = h.routes.compactMap { ctx.graph.route($0) }
+            let routes = ctx.graph.routes(ofHostAt: hi)
             guard Set(routes.map(\.resource)).count > 1 else { continue }
             for r in routes {
                 if r.provider == .contour && r.kind == "HTTPProxy" { contourRoots[h.name, default: []].append(r) }
@@ -772,7 +772,7 @@ enum Rules {
         let hosts = ctx.graph.hosts
         for hi in hosts.indices where hosts[hi].tls == .none && hosts[hi].name != "*" && !hosts[hi].isUnresolved {
             let h = hosts[hi]
-            let routes = h.routes.compactMap { ctx.graph.route($0) }
+            let routes = ctx.graph.routes(ofHostAt: hi)
             guard routes.allSatisfy({ $0.layer == "http" || $0.layer == "grpc" }) else { continue }
             let resources = Array(Set(routes.map(\.resource))).sorted()
             out.append(Finding(rule: "plaintext-only", severity: .info,

@@ -30,7 +30,12 @@ extension RouteGraph {
         Timings.mark("Core and CertManager processors")
         SecretReflectionProcessor().apply(reflection, to: builder)
         Timings.mark("SecretReflectionProcessor")
-        runSideBySide([IngressProcessor(), TraefikProcessor(), ContourProcessor(), GatewayAPIProcessor()], on: builder)
+        // The services are complete: they are put in order for the graph alongside.
+        let services = builder.services
+        nonisolated(unsafe) var sortedServices: [ServiceInfo] = []
+        runSideBySide([IngressProcessor(), TraefikProcessor(), ContourProcessor(), GatewayAPIProcessor()], on: builder,
+                      alongside: { sortedServices = GraphBuilder.sorted(services) })
+        builder.presortedServices = (services.count, sortedServices)
         Timings.mark("route processors")
         let g = builder.finish()
         Lifetime.discard(builder)

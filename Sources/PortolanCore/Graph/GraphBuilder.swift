@@ -130,6 +130,67 @@ public final class GraphBuilder {
 
     // MARK: Finishing
 
+    /// The indices of `keys` in order of key (a stable sort: equal keys keep their order).
+    static func orderOf(_ keys: [String]) -> [Int] {
+        var order = Array(keys.indices)
+        order.sort { keys[$0] < keys[$1] }
+        return order
+    }
+
+    /// Services in order of namespace, then name (unique by both).
+    static func sorted(_ services: [NamespacedName: ServiceInfo]) -> [ServiceInfo] {
+        let slots = Array(services.indices)
+        return byteOrder(of: slots.map { services[$0].key }).map { services[slots[$0]].value }
+    }
+
+    /// Services sorted ahead of `finish` (alongside the route processors, which add none), with how
+    /// many there were; `finish` sorts again if the count changed since.
+    var presortedServices: (count: Int, list: [ServiceInfo])? = nil
+
+    /// The indices of `keys` in order of namespace, then name, compared as UTF-8 bytes: the keys are
+    /// laid out in one buffer (`namespace NUL name`) and each comparison is one memcmp. This order is
+    /// the `<` of NamespacedName for names in normalization form C (Kubernetes names are ASCII).
+    static func byteOrder(of keys: [NamespacedName]) -> [Int] {
+        var bytes: [UInt8] = []
+        var starts: [Int] = []
+        starts.reserveCapacity(keys.count + 1)
+        for k in keys {
+            starts.append(bytes.count)
+            bytes.append(contentsOf: k.namespace.utf8)
+            bytes.append(0)
+            bytes.append(contentsOf: k.name.utf8)
+        }
+        starts.append(bytes.count)
+        var order = Array(keys.indices)
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            order.sort { x, y in
+                let (xs, xn) = (starts[x], starts[x + 1] - starts[x])
+                let (ys, yn) = (starts[y], starts[y + 1] - starts[y])
+                let c = memcmp(base + xs, base + ys, min(xn, yn))
+                return c != 0 ? c < 0 : xn < yn
+            }
+        }
+        return order
+    }
+
+    /// Routes in order of id, ids made unique: a second object with the same id (another API group)
+    /// gets its group appended.
+    static func uniqueIDs(_ routes: [Route]) -> [Route] {
+        var routes = routes
+        var seen = Set<String>()
+        seen.reserveCapacity(routes.count)
+        for i in routes.indices where !seen.insert(routes[i].id).inserted {
+            let base = routes[i].id + "~" + routes[i].resource.group
+            var id = base, n = 2
+            while seen.contains(id) { id = base + "~\(n)"; n += 1 }
+            routes[i].id = id
+            seen.insert(id)
+        }
+        routes.sort { $0.id < $1.id }
+        return routes
+    }
+
     /// Sorts, makes ids unique, and computes hosts and certificate coverage.
     public func finish(processorsRan: [String] = []) -> RouteGraph {
         // Routes, certificates and services are put in order side by side.
@@ -137,31 +198,34 @@ public final class GraphBuilder {
         nonisolated(unsafe) var certs: [CertificateInfo] = []
         nonisolated(unsafe) var sortedServices: [ServiceInfo] = []
         let allCertificates = certificates, allServices = services
+        let presorted = presortedServices
         routes = []
+        // Routes and certificates are put in order through their ids (compact arrays sorted as index
+        // permutations: nothing large moves while sorting); equal ids end up side by side.
         DispatchQueue.concurrentPerform(iterations: 3) { part in
             switch part {
             case 0:
-                // Unique ids: a second object with the same id (another API group) gets its group appended.
-                var seen = Set<String>()
-                seen.reserveCapacity(sortedRoutes.count)
-                for i in sortedRoutes.indices where !seen.insert(sortedRoutes[i].id).inserted {
-                    let base = sortedRoutes[i].id + "~" + sortedRoutes[i].resource.group
-                    var id = base, n = 2
-                    while seen.contains(id) { id = base + "~\(n)"; n += 1 }
-                    sortedRoutes[i].id = id
-                    seen.insert(id)
+                let ids = sortedRoutes.map(\.id)
+                let order = GraphBuilder.orderOf(ids)
+                if zip(order, order.dropFirst()).contains(where: { ids[$0] == ids[$1] }) {
+                    sortedRoutes = GraphBuilder.uniqueIDs(sortedRoutes)
+                } else {
+                    sortedRoutes = order.map { sortedRoutes[$0] }
                 }
-                sortedRoutes.sort { $0.id < $1.id }
             case 1:
-                var certSeen = Set<String>()
-                for c in allCertificates.sorted(by: { $0.id < $1.id }) where certSeen.insert(c.id).inserted {
-                    certs.append(c)
+                // The first of several certificates with one id is kept.
+                let ids = allCertificates.map(\.id)
+                let order = GraphBuilder.orderOf(ids)
+                certs.reserveCapacity(order.count)
+                for (k, i) in order.enumerated() where k == 0 || ids[order[k - 1]] != ids[i] {
+                    certs.append(allCertificates[i])
                 }
             default:
-                // Services are unique by namespace/name: sort the keys, then look the values up.
-                sortedServices = allServices.keys.sorted { a, b in
-                    a.namespace != b.namespace ? a.namespace < b.namespace : a.name < b.name
-                }.map { allServices[$0]! }
+                if let p = presorted, p.count == allServices.count {
+                    sortedServices = p.list
+                } else {
+                    sortedServices = GraphBuilder.sorted(allServices)
+                }
             }
         }
         routes = sortedRoutes
@@ -199,7 +263,7 @@ public final class GraphBuilder {
         let graph = RouteGraph(store: store, profile: profile, routes: routes, hosts: hosts,
                                services: sortedServices,
                                certificates: certificates, findings: findings, problems: problems.sorted(),
-                               usedCertificates: used, traefikStores: traefikStores)
+                               usedCertificates: used, traefikStores: traefikStores, hostRouteSlots: groups.map(\.value))
         graph.externalSecrets = externalSecrets
         return graph
     }
@@ -223,41 +287,77 @@ public final class RouteGraph: @unchecked Sendable {
     /// Secrets written at run time by an external secret operator, with the object that produces each.
     public var externalSecrets: [NamespacedName: String] = [:]
 
-    public let routeIndex: [String: Int]
-    public let hostIndex: [String: Int]
-    public let certificateIndex: [String: Int]
-    let serviceIndex: [NamespacedName: Int]
+    /// Position of each route, host, certificate and service by id or name: built on first use (the
+    /// JSON report needs none of them), each once, behind a lock; `prepareIndexes` builds all four
+    /// side by side for a program that will look things up (the explorer).
+    public var routeIndex: [String: Int] { indexes.routes.value }
+    public var hostIndex: [String: Int] { indexes.hosts.value }
+    public var certificateIndex: [String: Int] { indexes.certificates.value }
+    var serviceIndex: [NamespacedName: Int] { indexes.services.value }
+    private let indexes: Indexes
+    /// For graphs built by `GraphBuilder.finish`: the positions in `routes` of each host's routes.
+    private let hostRouteSlots: [[Int]]?
+
+    private struct Indexes {
+        let routes: Once<[String: Int]>
+        let hosts: Once<[String: Int]>
+        let certificates: Once<[String: Int]>
+        let services: Once<[NamespacedName: Int]>
+    }
 
     init(store: ResourceStore, profile: ControllerProfile, routes: [Route], hosts: [Host], services: [ServiceInfo],
          certificates: [CertificateInfo], findings: [Finding], problems: [Problem], usedCertificates: Set<String>,
-         traefikStores: [String: GraphBuilder.TraefikStore]) {
+         traefikStores: [String: GraphBuilder.TraefikStore], hostRouteSlots: [[Int]]? = nil) {
         self.store = store; self.profile = profile; self.routes = routes; self.hosts = hosts; self.services = services
         self.certificates = certificates; self.processorFindings = findings; self.problems = problems
         self.usedCertificates = usedCertificates; self.traefikStores = traefikStores
-        // Four independent lookup tables: built side by side.
-        nonisolated(unsafe) var ri: [String: Int] = [:]
-        nonisolated(unsafe) var hi: [String: Int] = [:]
-        nonisolated(unsafe) var ci: [String: Int] = [:]
-        nonisolated(unsafe) var si: [NamespacedName: Int] = [:]
-        DispatchQueue.concurrentPerform(iterations: 4) { part in
-            switch part {
-            case 0:
+        self.hostRouteSlots = hostRouteSlots
+        indexes = Indexes(
+            routes: Once {
+                var ri: [String: Int] = [:]
                 ri.reserveCapacity(routes.count)
                 for (i, r) in routes.enumerated() { ri[r.id] = i }
-            case 1:
+                return ri
+            },
+            hosts: Once {
+                var hi: [String: Int] = [:]
                 hi.reserveCapacity(hosts.count)
                 for (i, h) in hosts.enumerated() { hi[h.name] = i }
-            case 2:
+                return hi
+            },
+            certificates: Once {
+                var ci: [String: Int] = [:]
                 ci.reserveCapacity(certificates.count)
                 for (i, c) in certificates.enumerated() { ci[c.id] = i }
-            default:
+                return ci
+            },
+            services: Once {
+                var si: [NamespacedName: Int] = [:]
                 si.reserveCapacity(services.count)
                 for (i, svc) in services.enumerated() where si[NamespacedName(svc.namespace, svc.name)] == nil {
                     si[NamespacedName(svc.namespace, svc.name)] = i
                 }
+                return si
+            })
+    }
+
+    /// Builds the four lookup tables now, side by side (each is otherwise built on first use).
+    public func prepareIndexes() {
+        let ix = indexes
+        DispatchQueue.concurrentPerform(iterations: 4) { part in
+            switch part {
+            case 0: _ = ix.routes.value
+            case 1: _ = ix.hosts.value
+            case 2: _ = ix.certificates.value
+            default: _ = ix.services.value
             }
         }
-        routeIndex = ri; hostIndex = hi; certificateIndex = ci; serviceIndex = si
+    }
+
+    /// The routes of `hosts[i]`, in the order of its `routes` ids.
+    public func routes(ofHostAt i: Int) -> [Route] {
+        if let slots = hostRouteSlots { return slots[i].map { routes[$0] } }
+        return hosts[i].routes.compactMap { route($0) }
     }
 
     public func route(_ id: String) -> Route? { routeIndex[id].map { routes[$0] } }

@@ -121,6 +121,8 @@ public final class ExplorerModel: @unchecked Sendable {
         self.estate = estate
         self.sources = sources
         let g = estate.graph
+        // The graph's own lookup tables are used throughout: built now, side by side.
+        g.prepareIndexes()
         // Five independent indexes, built side by side.
         nonisolated(unsafe) var byHost: [String: [Int]] = [:], byRoute: [String: [Int]] = [:], byCert: [String: [Int]] = [:]
         nonisolated(unsafe) var byResource: [ObjectRef: [Int]] = [:], byFile: [String: [Int]] = [:]
