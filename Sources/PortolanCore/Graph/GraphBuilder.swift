@@ -140,39 +140,14 @@ public final class GraphBuilder {
     /// Services in order of namespace, then name (unique by both).
     static func sorted(_ services: [NamespacedName: ServiceInfo]) -> [ServiceInfo] {
         let slots = Array(services.indices)
-        return byteOrder(of: slots.map { services[$0].key }).map { services[slots[$0]].value }
+        var keys = KeyOrder(capacity: slots.count)
+        for s in slots { keys.add(services[s].key.namespace, services[s].key.name) }
+        return keys.order { [services[slots[$0]].key.namespace, services[slots[$0]].key.name] }.map { services[slots[$0]].value }
     }
 
     /// Services sorted ahead of `finish` (alongside the route processors, which add none), with how
     /// many there were; `finish` sorts again if the count changed since.
     var presortedServices: (count: Int, list: [ServiceInfo])? = nil
-
-    /// The indices of `keys` in order of namespace, then name, compared as UTF-8 bytes: the keys are
-    /// laid out in one buffer (`namespace NUL name`) and each comparison is one memcmp. This order is
-    /// the `<` of NamespacedName for names in normalization form C (Kubernetes names are ASCII).
-    static func byteOrder(of keys: [NamespacedName]) -> [Int] {
-        var bytes: [UInt8] = []
-        var starts: [Int] = []
-        starts.reserveCapacity(keys.count + 1)
-        for k in keys {
-            starts.append(bytes.count)
-            bytes.append(contentsOf: k.namespace.utf8)
-            bytes.append(0)
-            bytes.append(contentsOf: k.name.utf8)
-        }
-        starts.append(bytes.count)
-        var order = Array(keys.indices)
-        bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            order.sort { x, y in
-                let (xs, xn) = (starts[x], starts[x + 1] - starts[x])
-                let (ys, yn) = (starts[y], starts[y + 1] - starts[y])
-                let c = memcmp(base + xs, base + ys, min(xn, yn))
-                return c != 0 ? c < 0 : xn < yn
-            }
-        }
-        return order
-    }
 
     /// Routes in order of id, ids made unique: a second object with the same id (another API group)
     /// gets its group appended.
@@ -512,11 +487,21 @@ struct CoverageComputer {
 
     /// The routes of each host name, in name order.
     static func routesByHost(_ routes: [Route]) -> [(key: String, value: [Int])] {
-        var byName: [String: [Int]] = [:]
+        // Each name gets a group; the groups are put in order of name as an index permutation.
+        var group: [String: Int] = [:]
+        group.reserveCapacity(routes.count)
+        var names: [String] = [], members: [[Int]] = []
         for (i, r) in routes.enumerated() {
-            for h in r.hosts { byName[h, default: []].append(i) }
+            for h in r.hosts {
+                if let g = group[h] { members[g].append(i); continue }
+                group[h] = names.count
+                names.append(h)
+                members.append([i])
+            }
         }
-        return byName.sorted { $0.key < $1.key }
+        var keys = KeyOrder(capacity: names.count)
+        for n in names { keys.add(n) }
+        return keys.order { [names[$0]] }.map { (key: names[$0], value: members[$0]) }
     }
 
     /// Hosts are independent: computed on all cores, each worker with its own copy of the (read-only)

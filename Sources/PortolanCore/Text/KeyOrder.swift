@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Sorts many string keys quickly, as index permutations: the keys are laid out in one buffer and
+/// compared with memcmp. That is String's `<` when every key is ASCII (no NUL); otherwise the keys
+/// are compared as Strings, so the order is always exactly `<`'s.
+/// A key may have several parts (namespace, then name): parts are joined with NUL, which sorts
+/// before every other ASCII byte, so the joined key orders as the parts do one after another.
+public struct KeyOrder {
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var ascii = true
+
+    public init(capacity: Int = 0) { starts.reserveCapacity(capacity + 1) }
+
+    public var count: Int { starts.count - 1 }
+
+    /// Adds the next key (its index is the number of keys added before it).
+    public mutating func add(_ parts: String...) { add(parts) }
+
+    public mutating func add(_ parts: [String]) {
+        for (i, p) in parts.enumerated() {
+            if i > 0 { bytes.append(0) }
+            var p = p
+            p.withUTF8 { u in
+                for b in u where b == 0 || b >= 0x80 { ascii = false; break }
+                bytes.append(contentsOf: u)
+            }
+        }
+        starts.append(bytes.count)
+    }
+
+    /// Key indices in ascending key order (stable: equal keys keep the order they were added in).
+    /// `parts(i)` gives key `i` again, for keys that are not plain ASCII.
+    public func order(parts: (Int) -> [String]) -> [Int] {
+        var order = Array(0..<count)
+        guard ascii else {
+            let keys = order.map(parts)
+            order.sort { a, b in keys[a].lexicographicallyPrecedes(keys[b]) }
+            return order
+        }
+        let starts = self.starts
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            order.sort { x, y in
+                let (xs, xn) = (starts[x], starts[x + 1] - starts[x])
+                let (ys, yn) = (starts[y], starts[y + 1] - starts[y])
+                let c = memcmp(base + xs, base + ys, min(xn, yn))
+                return c != 0 ? c < 0 : xn < yn
+            }
+        }
+        return order
+    }
+}
