@@ -22,7 +22,8 @@ public enum JSONReport {
     /// The report as consecutive pieces of UTF-8 (large arrays are rendered in parallel chunks that
     /// are written out as they are, never joined in memory).
     /// With `sink`, finished pieces are handed to it while the rest renders; the pieces returned
-    /// come after them.
+    /// come after them. The sink is called one call at a time, in order, but not always on the
+    /// calling thread (a large array's chunks go out from the threads that render them).
     public static func renderPieces(_ e: Estate, version: String, htmlSafe: Bool = false,
                                     sink: (([[UInt8]]) -> Void)? = nil) -> [[UInt8]] {
         // One element of each top-level array per line.
@@ -174,18 +175,52 @@ public enum JSONReport {
     static func section<T>(_ key: String, _ arrays: [[T]], envs: [String?], to w: inout JSONWriter,
                            _ body: @escaping (UnsafePointer<T>, Int, String?, inout JSONWriter) -> Void) {
         let counts = arrays.map(\.count)
+        let n = counts.reduce(0, +)
         w.key(key)
-        w.rawArray(chunks: parallelElements(count: counts.reduce(0, +), in: w) { i, w in
+        let element: (Int, inout JSONWriter) -> Void = { i, w in
             var k = i, p = 0
             while k >= counts[p] { k -= counts[p]; p += 1 }
             // The element is read in place (copying a host or service would reference-count every field).
             arrays[p].withUnsafeBufferPointer { body($0.baseAddress! + k, p, envs[p], &w) }
-        })
+        }
+        guard let sink = w.segmentSink, n > 0 else {
+            w.rawArray(chunks: parallelElements(count: n, in: w, element))
+            return
+        }
+        // Written out chunk by chunk, in order, as soon as each and those before it are done: the
+        // writer starts early and a chunk's memory is reused once it is written.
+        let outside = w
+        w.beginArray()
+        let separator = w.elementSeparator
+        w.openStreamedElements()
+        let inOrder = InOrder { c, chunk in sink(c == 0 ? [chunk] : [separator, chunk]) }
+        _ = parallelElements(count: n, in: outside, done: inOrder.finished, element)
+        w.endArray()
+    }
+
+    /// Hands chunks finished in any order to `emit` in their order.
+    final class InOrder: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        private var waiting: [Int: [UInt8]] = [:]
+        private let emit: (Int, [UInt8]) -> Void
+        init(_ emit: @escaping (Int, [UInt8]) -> Void) { self.emit = emit }
+        func finished(_ c: Int, _ chunk: [UInt8]) {
+            lock.lock()
+            defer { lock.unlock() }
+            waiting[c] = chunk
+            while let ready = waiting.removeValue(forKey: next) {
+                emit(next, ready)
+                next += 1
+            }
+        }
     }
 
     /// Renders the elements of a large array on all cores, each as one compact JSON value, in order:
     /// chunks of elements joined by the separator the array needs at `w`'s depth.
-    static func parallelElements(count n: Int, in w: JSONWriter, _ body: @escaping (Int, inout JSONWriter) -> Void) -> [[UInt8]] {
+    /// With `done`, each chunk goes there when finished (and is not returned).
+    static func parallelElements(count n: Int, in w: JSONWriter, done: ((Int, [UInt8]) -> Void)? = nil,
+                                 _ body: @escaping (Int, inout JSONWriter) -> Void) -> [[UInt8]] {
         guard n > 0 else { return [] }
         let htmlSafe = w.htmlSafe
         var probe = w
@@ -194,6 +229,7 @@ public enum JSONReport {
         let chunks = max(1, min(16, n / 256))
         let results = ParallelSlots<[UInt8]>(chunks)
         nonisolated(unsafe) let body = body
+        nonisolated(unsafe) let done = done
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let lo = n * c / chunks, hi = n * (c + 1) / chunks
             var out = JSONWriter(htmlSafe: htmlSafe, pretty: false)
@@ -204,9 +240,9 @@ public enum JSONReport {
                 // Size the buffer from the first element, so that it does not grow (and copy) a dozen times.
                 if i == lo && hi - lo > 1 { out.reserve(out.count * (hi - lo) * 5 / 4) }
             }
-            results.set(c, out.bytes)
+            if let done { done(c, out.bytes) } else { results.set(c, out.bytes) }
         }
-        return results.values.map { $0! }
+        return done == nil ? results.values.map { $0! } : []
     }
 
     public static func writeRoute(_ r: Route, environment env: String? = nil, to w: inout JSONWriter) {

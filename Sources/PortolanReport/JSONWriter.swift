@@ -55,6 +55,19 @@ public struct JSONWriter {
         }
     }
 
+    /// For an array whose elements are handed to `segmentSink` elsewhere, as they are rendered
+    /// (`JSONReport.section`): call just after `beginArray`. Writes what comes before the first
+    /// element and hands everything written so far to the sink. The caller sends the elements
+    /// (joined by `elementSeparator`) to the sink, then calls `endArray`.
+    public mutating func openStreamedElements() {
+        beforeValue()
+        segments.append(bytes)
+        bytes = []
+        bytes.reserveCapacity(1 << 12)
+        segmentSink?(segments)
+        segments.removeAll()
+    }
+
     /// Bytes written to the current buffer.
     public var count: Int { bytes.count }
 
