@@ -28,14 +28,12 @@ public enum Analyzer {
 
     public static func analyze(_ graph: RouteGraph, now: Double, config: PortolanConfig) -> [Finding] {
         var ctx = RuleContext(graph: graph, now: now, expiryWarningDays: config.expiryWarningDays)
-        var all = graph.processorFindings + Rules.all(&ctx)
+        // The rules' findings come normalised (each rule task does its own, in parallel).
+        var all = graph.processorFindings.map(normalized) + Rules.all(&ctx)
         Lifetime.discard(ctx)
         if !config.disabledRules.isEmpty { all = all.filter { !config.disabledRules.contains($0.rule) } }
-        for i in all.indices {
-            if let s = config.severities[all[i].rule] { all[i].severity = s }
-            all[i].hosts = sortedUnique(all[i].hosts)
-            all[i].resources = sortedUnique(all[i].resources)
-            all[i].message = TextSafety.visible(all[i].message)
+        if !config.severities.isEmpty {
+            for i in all.indices { if let s = config.severities[all[i].rule] { all[i].severity = s } }
         }
         Timings.mark("analysis: normalise \(all.count) findings")
         let ignores = suppressions(graph.store)
@@ -70,6 +68,16 @@ public enum Analyzer {
         }
         Lifetime.discard(all)
         return out
+    }
+
+    /// A finding as reports show it: hosts and resources sorted, each once; the message with control
+    /// characters made visible.
+    static func normalized(_ f: Finding) -> Finding {
+        var f = f
+        f.hosts = sortedUnique(f.hosts)
+        f.resources = sortedUnique(f.resources)
+        f.message = TextSafety.visible(f.message)
+        return f
     }
 
     /// The values sorted, each once (most lists have one element: no set is built for them).

@@ -85,7 +85,7 @@ enum Rules {
         DispatchQueue.concurrentPerform(iterations: tasks.count) { k in
             let i = schedule[k]
             let start = Timings.enabled ? Date() : nil
-            results.set(i, tasks[i](frozen))
+            results.set(i, tasks[i](frozen).map { $0.map(Analyzer.normalized) })
             if let start { FileHandle.standardError.write(Data("  rule task \(i): \(Int(Date().timeIntervalSince(start) * 1000)) ms\n".utf8)) }
         }
         Timings.mark("rules")
