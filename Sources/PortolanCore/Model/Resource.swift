@@ -1,3 +1,4 @@
+import CYAML
 /// Where something came from: the file as the user named it (relative), 1-based line and column.
 public struct SourceLocation: Hashable, Sendable, Comparable {
     public var file: String
@@ -150,6 +151,9 @@ public final class Resource: Sendable {
     /// `metadata.annotations` (found once: processors and rules ask for annotations of the same
     /// objects again and again).
     public let annotationsNode: Node?
+    /// Where this object's part of its YAML tree starts (node records, child lists, scalar bytes),
+    /// for `prefetch()`: worked out while the tree is still in cache.
+    nonisolated(unsafe) private let treeSpans: (records: UnsafeRawPointer, children: UnsafeRawPointer, bytes: UnsafeRawPointer)?
 
     public init(apiVersion: String, group: String, version: String, kind: String, namespace: String, name: String,
                 source: SourceLocation, document: Int, item: Int, node: Node?, secret: SecretSummary?,
@@ -160,6 +164,7 @@ public final class Resource: Sendable {
         self.ref = ObjectRef(group: group, kind: kind, namespace: namespace, name: name)
         self.identityHash = ObjectRef.identityHash(kind: kind, namespace: namespace, name: name)
         self.patchedBy = patchedBy
+        treeSpans = node.flatMap { $0.tree.spans(of: $0.index) }
         let ann = node?["metadata", "annotations"]
         annotationsNode = ann
         if let ann, ann.isMapping {
@@ -176,6 +181,17 @@ public final class Resource: Sendable {
 
     public var namespacedName: NamespacedName { NamespacedName(namespace, name) }
 
+    /// Starts loading this object's tree into the cache. Processors walk objects one after another,
+    /// each in a tree last touched while its file was read: asking for the next object's tree while
+    /// working on this one turns a chain of cache misses into one wait at most.
+    @inline(__always)
+    public func prefetch() {
+        guard let s = treeSpans else { return }
+        portolan_prefetch(s.records, 1536)
+        portolan_prefetch(s.children, 512)
+        portolan_prefetch(s.bytes, 1024)
+    }
+
     public var metadata: Node? { node?["metadata"] }
     public var spec: Node? { node?["spec"] }
     public var annotations: [String: String] { annotationsNode?.stringMap ?? [:] }
@@ -188,5 +204,17 @@ public final class Resource: Sendable {
         let m = n.mark
         // A patched object's fields may come from the patch file.
         return SourceLocation(file: n.tree.file(of: n.index) ?? source.file, line: m.line, column: m.column)
+    }
+}
+
+extension Array where Element == Resource {
+    /// Visits the objects in order, asking for the tree of the one two places ahead while each is
+    /// visited (see `Resource.prefetch`).
+    @inline(__always)
+    public func forEachPrefetching(_ body: (Resource) throws -> Void) rethrows {
+        for k in indices {
+            if k + 2 < count { self[k + 2].prefetch() }
+            try body(self[k])
+        }
     }
 }

@@ -10,10 +10,10 @@ struct CertManagerProcessor: GraphProcessor {
 
     func run(_ b: GraphBuilder) {
         if part != .shims {
-            for r in b.store.all("Certificate", groups: Self.groups) { certificate(r, b) }
+            b.store.all("Certificate", groups: Self.groups).forEachPrefetching { certificate($0, b) }
         }
         guard part != .certificates else { return }
-        for ing in b.store.all("Ingress", groups: IngressProcessor.groups) { ingressShim(ing, b) }
+        b.store.all("Ingress", groups: IngressProcessor.groups).forEachPrefetching { ingressShim($0, b) }
         if b.profile.certManager.gatewayAPI {
             for gw in b.store.all("Gateway", groups: ["gateway.networking.k8s.io"]) { gatewayShim(gw, b) }
             for ls in b.store.all("ListenerSet", groups: ["gateway.networking.k8s.io"]) { gatewayShim(ls, b) }

@@ -253,7 +253,7 @@ final class ContourGraph {
         guard !all.isEmpty else { return }
         for r in all { proxies[r.namespacedName] = r }
         let sorted = all.sorted { $0.namespacedName < $1.namespacedName }
-        for r in sorted where isRoot(r) { httpProxyRoot(r) }
+        sorted.forEachPrefetching { r in if isRoot(r) { httpProxyRoot(r) } }
         for r in sorted where !isRoot(r) && !reached.contains(r.namespacedName) {
             problem(r.source, "orphaned HTTPProxy \(r.namespace)/\(r.name): not included by any root; serves nothing")
         }

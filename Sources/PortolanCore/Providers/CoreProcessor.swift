@@ -12,11 +12,11 @@ struct CoreProcessor: GraphProcessor {
     func runServices(_ b: GraphBuilder) {
         let services = b.store.all("Service", groups: [""])
         b.services.reserveCapacity(b.services.count + services.count)
-        for r in services {
+        services.forEachPrefetching { r in
             guard let spec = r.spec else {
                 b.services[r.namespacedName] = ServiceInfo(namespace: r.namespace, name: r.name, type: "ClusterIP",
                                                            externalName: nil, ports: [], source: r.source)
-                continue
+                return
             }
             var ports: [ServicePort] = []
             for p in spec["ports"]?.items ?? [] {

@@ -8,9 +8,7 @@ struct GatewayAPIProcessor: GraphProcessor {
         state.readGateways()
         state.readListenerSets()
         for (kind, layer) in GatewayAPI.routeKinds {
-            for r in b.store.all(kind, groups: [GatewayAPI.group]) {
-                state.processRoute(r, layer: layer)
-            }
+            b.store.all(kind, groups: [GatewayAPI.group]).forEachPrefetching { state.processRoute($0, layer: layer) }
         }
         state.emitListenerFindings()
     }

@@ -14,7 +14,7 @@ struct IngressProcessor: GraphProcessor {
         // The certificates each secret holds (ingress-nginx looks for covering ones per host).
         var certificatesBySecret: [NamespacedName: [Int]] = [:]
         for (i, c) in b.certificates.enumerated() { if let s = c.secret { certificatesBySecret[s, default: []].append(i) } }
-        for ing in ingresses {
+        ingresses.forEachPrefetching { ing in
             process(ing, b, classes: classes, present: present, delegations: delegations, certificatesBySecret: certificatesBySecret)
         }
     }

@@ -12,8 +12,8 @@ struct TraefikProcessor: GraphProcessor {
     func run(_ b: GraphBuilder) {
         let run = TraefikRun(b)
         run.tlsStores(run.objects("TLSStore"))
-        for r in run.objects("IngressRoute") { run.ingressRoute(r, layer: .http) }
-        for r in run.objects("IngressRouteTCP") { run.ingressRoute(r, layer: .tcp) }
+        run.objects("IngressRoute").forEachPrefetching { run.ingressRoute($0, layer: .http) }
+        run.objects("IngressRouteTCP").forEachPrefetching { run.ingressRoute($0, layer: .tcp) }
         for r in run.objects("IngressRouteUDP") { run.ingressRouteUDP(r) }
     }
 }

@@ -70,6 +70,20 @@ public final class YAMLTree: @unchecked Sendable {
 
     public func node(_ index: Int) -> Node { Node(tree: self, index: UInt32(index)) }
 
+    /// Where the records, child lists and scalar bytes of the subtree at `index` roughly start (a
+    /// frozen tree's nodes come in document order; a container's child list is written when it ends,
+    /// so a subtree's lists end with its root's). Addresses only: for prefetching.
+    func spans(of index: UInt32) -> (records: UnsafeRawPointer, children: UnsafeRawPointer, bytes: UnsafeRawPointer)? {
+        guard frozen, let raws = frozenRaw.baseAddress, let children = frozenChildren.baseAddress,
+              let bytes = frozenBytes.baseAddress, Int(index) < frozenRaw.count else { return nil }
+        let r = raws[Int(index)]
+        let listsEnd = r.kind == NodeKind.scalar.rawValue ? 0 : Int(r.start + r.count)
+        let firstScalar = Int(index) + 1 < frozenRaw.count ? Int(raws[Int(index) + 1].start) : 0
+        return (UnsafeRawPointer(raws + Int(index)),
+                UnsafeRawPointer(children + max(0, listsEnd - 128)),
+                UnsafeRawPointer(bytes + min(firstScalar, frozenBytes.count)))
+    }
+
     /// Freezes the tree: its arrays move into buffers of exactly their size (dropping the spare
     /// capacity growing left behind; trees live as long as the model). Nothing is added afterwards.
     func compact() {
