@@ -58,6 +58,7 @@ public final class ResourceStore: @unchecked Sendable {
         }
         var lastKind = -1, lastGroup = -1
         for (i, r) in resources.enumerated() {
+            if i + 8 < resources.count { resources[i + 8].prefetchObject() }
             let k = lastKind >= 0 && kindNames[lastKind] == r.kind ? lastKind : bucket(r.kind, &kindNames, &kindLists)
             kindLists[k].append(i)
             lastKind = k
@@ -82,7 +83,8 @@ public final class ResourceStore: @unchecked Sendable {
         var kept: [Resource] = []
         kept.reserveCapacity(resources.count)
         var duplicates: [Problem] = []
-        for r in resources {
+        for (i, r) in resources.enumerated() {
+            if i + 8 < resources.count { resources[i + 8].prefetchObject() }
             if let first = table.insert(r, index: kept.count, in: kept) {
                 let at = kept[first].source
                 duplicates.append(Problem(r.source,
