@@ -156,7 +156,7 @@ public enum JSONReport {
             if let nb = c.notBefore { w.field("notBefore", UTCDate.rfc3339(nb)) }
             w.field("notAfter", c.notAfter.map(UTCDate.rfc3339))
             w.field("issuer", c.issuer)
-            w.field("used", graphs[p].usedCertificates.contains(c.id))
+            w.field("used", graphs[p].certificates.withUnsafeBufferPointer { graphs[p].isCertificateUsed(at: cp - $0.baseAddress!) })
             if let from = c.reflectedFrom { w.field("reflectedFrom", q(env, from)) }
             w.key("resource")
             w.value(c.resource.display)

@@ -174,6 +174,10 @@ import PortolanReport
         let copy = try #require(g.certificate("certificate/shop/wildcard-tls"))
         #expect(copy.reflectedFrom == "certificate/cert-manager/wildcard")
         #expect(g.usedCertificates.contains("certificate/cert-manager/wildcard"))
+        // By position, as reports ask, the same answer as by id.
+        let original = try #require(g.certificates.firstIndex { $0.id == "certificate/cert-manager/wildcard" })
+        #expect(g.isCertificateUsed(at: original))
+        #expect(g.certificates.indices.filter { g.isCertificateUsed(at: $0) }.map { g.certificates[$0].id } == g.usedCertificates.sorted())
         #expect(!e.findings.contains { $0.rule == "certificate-unused" || $0.rule == "tls-host-uncovered" })
         // Not allowed into vault: no copy there.
         #expect(g.certificate("certificate/vault/wildcard-tls") == nil)

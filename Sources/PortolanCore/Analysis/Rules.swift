@@ -737,8 +737,8 @@ enum Rules {
             }
         }
         var out: [Finding] = []
-        for c in ctx.graph.certificates where (c.origin == .certificate || (c.origin == .secret && c.secretType == "kubernetes.io/tls"))
-            && !ctx.graph.usedCertificates.contains(c.id) {
+        for (i, c) in ctx.graph.certificates.enumerated() where (c.origin == .certificate || (c.origin == .secret && c.secretType == "kubernetes.io/tls"))
+            && !ctx.graph.isCertificateUsed(at: i) {
             if let s = c.secret, caSecrets.contains(s) || caSecrets.contains(where: { $0.name == s.name && c.origin == .secret }) { continue }
             // A Secret written by a Certificate is used when its Certificate is.
             if c.origin == .secret, let s = c.secret, (ctx.certsBySecret[s] ?? []).contains(where: { ctx.graph.usedCertificates.contains($0.id) }) { continue }

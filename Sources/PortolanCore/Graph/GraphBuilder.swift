@@ -224,21 +224,28 @@ public final class GraphBuilder {
         let hosts = coverage.hosts(groups)
         Timings.mark("finish: hosts")
         // Hosts that still hold Flux variables: say so once, where the host is written.
-        for h in hosts where h.isUnresolved {
+        for hi in hosts.indices where hosts[hi].isUnresolved {
+            let h = hosts[hi]
             guard let r = h.routes.lazy.compactMap({ id in self.routes.first { $0.id == id } }).first else { continue }
             let vars = h.variables.map { "${\($0)}" }.joined(separator: ", ")
             problems.append(Problem(r.hostSources[h.name] ?? r.matchSource,
                 "host \(h.name) holds \(vars), whose value is not in the input: shown as a pattern and left out of conflict and coverage checks"))
         }
-        var used = coverage.used
+        var used = coverage.usedFlags
         Lifetime.discard(coverage)
-        // A certificate copied to other namespaces (reflector, replicator) is used when a copy is.
-        for c in certificates where c.reflectedFrom != nil && used.contains(c.id) { used.insert(c.reflectedFrom!) }
+        // A certificate copied to other namespaces (reflector, replicator) is used when a copy is
+        // (certificates are in order of id: the original is found by halving).
+        for i in certificates.indices where used[i] {
+            guard let from = certificates[i].reflectedFrom else { continue }
+            var lo = 0, hi = certificates.count
+            while lo < hi { let mid = (lo + hi) / 2; if certificates[mid].id < from { lo = mid + 1 } else { hi = mid } }
+            if lo < certificates.count && certificates[lo].id == from { used[lo] = true }
+        }
         Timings.mark("finish: unresolved hosts, used certificates")
         let graph = RouteGraph(store: store, profile: profile, routes: routes, hosts: hosts,
                                services: sortedServices,
                                certificates: certificates, findings: findings, problems: problems.sorted(),
-                               usedCertificates: used, traefikStores: traefikStores, hostRouteSlots: groups.map(\.value))
+                               used: .flags(used), traefikStores: traefikStores, hostRouteSlots: groups.map(\.value))
         graph.externalSecrets = externalSecrets
         return graph
     }
@@ -256,8 +263,19 @@ public final class RouteGraph: @unchecked Sendable {
     public let processorFindings: [Finding]
     /// Objects skipped or degraded while building.
     public let problems: [Problem]
-    /// Certificate ids that some route can present.
-    public let usedCertificates: Set<String>
+    /// Certificate ids that some route can present (built on first use from `used`).
+    public var usedCertificates: Set<String> { usedIDs.value }
+    private let usedIDs: Once<Set<String>>
+    private let usedFlags: [Bool]?
+
+    /// Which certificates are used: by id, or by position in `certificates`.
+    enum Used { case ids(Set<String>), flags([Bool]) }
+
+    /// Whether `certificates[i]` is used (see `usedCertificates`).
+    public func isCertificateUsed(at i: Int) -> Bool {
+        if let usedFlags { return usedFlags[i] }
+        return usedCertificates.contains(certificates[i].id)
+    }
     public let traefikStores: [String: GraphBuilder.TraefikStore]
     /// Secrets written at run time by an external secret operator, with the object that produces each.
     public var externalSecrets: [NamespacedName: String] = [:]
@@ -280,12 +298,31 @@ public final class RouteGraph: @unchecked Sendable {
         let services: Once<[NamespacedName: Int]>
     }
 
-    init(store: ResourceStore, profile: ControllerProfile, routes: [Route], hosts: [Host], services: [ServiceInfo],
+    convenience init(store: ResourceStore, profile: ControllerProfile, routes: [Route], hosts: [Host], services: [ServiceInfo],
          certificates: [CertificateInfo], findings: [Finding], problems: [Problem], usedCertificates: Set<String>,
+         traefikStores: [String: GraphBuilder.TraefikStore]) {
+        self.init(store: store, profile: profile, routes: routes, hosts: hosts, services: services, certificates: certificates,
+                  findings: findings, problems: problems, used: .ids(usedCertificates), traefikStores: traefikStores)
+    }
+
+    init(store: ResourceStore, profile: ControllerProfile, routes: [Route], hosts: [Host], services: [ServiceInfo],
+         certificates: [CertificateInfo], findings: [Finding], problems: [Problem], used: Used,
          traefikStores: [String: GraphBuilder.TraefikStore], hostRouteSlots: [[Int]]? = nil) {
         self.store = store; self.profile = profile; self.routes = routes; self.hosts = hosts; self.services = services
         self.certificates = certificates; self.processorFindings = findings; self.problems = problems
-        self.usedCertificates = usedCertificates; self.traefikStores = traefikStores
+        self.traefikStores = traefikStores
+        switch used {
+        case .ids(let ids):
+            usedFlags = nil
+            usedIDs = Once { ids }
+        case .flags(let flags):
+            usedFlags = flags
+            usedIDs = Once {
+                var ids = Set<String>(minimumCapacity: certificates.count)
+                for i in certificates.indices where flags[i] { ids.insert(certificates[i].id) }
+                return ids
+            }
+        }
         self.hostRouteSlots = hostRouteSlots
         indexes = Indexes(
             routes: Once {
@@ -368,7 +405,8 @@ struct CoverageComputer {
     let routes: [Route]
     let certificates: [CertificateInfo]
     let traefikStores: [String: GraphBuilder.TraefikStore]
-    private(set) var used = Set<String>()
+    /// Which certificates some route can present, by position (set while hosts are worked out).
+    private(set) var usedFlags: [Bool]
     var externalSecrets: [NamespacedName: String] = [:]
 
     private var bySecret: [NamespacedName: [Int]] = [:]
@@ -381,6 +419,7 @@ struct CoverageComputer {
         self.routes = routes
         self.certificates = certificates
         self.traefikStores = traefikStores
+        usedFlags = Array(repeating: false, count: certificates.count)
         for (i, c) in certificates.enumerated() {
             if let s = c.secret { bySecret[s, default: []].append(i) }
             if c.origin == .traefikACME { acmeByRoute[c.resource, default: []].append(i) }
@@ -395,7 +434,7 @@ struct CoverageComputer {
             var idx = NameIndex()
             var n = 0
             for secret in store.secrets.keys {
-                for i in bySecret[secret] ?? [] { idx.add(i, names: certificates[i].dnsNames); used.insert(certificates[i].id); n += 1 }
+                for i in bySecret[secret] ?? [] { idx.add(i, names: certificates[i].dnsNames); usedFlags[i] = true; n += 1 }
             }
             for i in Set(acmeByController[controller] ?? []) { idx.add(i, names: certificates[i].dnsNames); n += 1 }
             storeIndex[controller] = idx
@@ -421,7 +460,7 @@ struct CoverageComputer {
         let isTraefik = route.controller.hasPrefix("traefik")
         func consider(_ i: Int, secret: NamespacedName?) {
             let c = certificates[i]
-            used.insert(c.id)
+            usedFlags[i] = true
             if c.origin == .secret, requiresTLSType(route), c.secretType != "kubernetes.io/tls" {
                 out.append(CoverageCandidate(certificate: c.id, secret: secret, covers: false,
                     reason: "Secret type is \(c.secretType ?? "Opaque"); \(route.controller) needs kubernetes.io/tls", route: route.id))
@@ -460,7 +499,7 @@ struct CoverageComputer {
             let already = Set(out.compactMap { $0.certificate })
             for i in idx.covering(host) where !already.contains(certificates[i].id) {
                 let how = certificates[i].dnsNames.lazy.compactMap { HostNames.covers(certName: $0, host: host) }.first ?? "exact"
-                used.insert(certificates[i].id)
+                usedFlags[i] = true
                 out.append(CoverageCandidate(certificate: certificates[i].id, secret: certificates[i].secret, covers: true,
                     reason: "\(how), selected by SNI from \(route.controller)'s TLS store", route: route.id))
             }
@@ -468,7 +507,7 @@ struct CoverageComputer {
                 for i in bySecret[def] ?? [] where !out.contains(where: { $0.certificate == certificates[i].id }) {
                     let c = certificates[i]
                     let how = c.dnsNames.lazy.compactMap { HostNames.covers(certName: $0, host: host) }.first
-                    used.insert(c.id)
+                    usedFlags[i] = true
                     out.append(CoverageCandidate(certificate: c.id, secret: def, covers: how != nil,
                         reason: how.map { "\($0), the TLS store's default certificate" }
                             ?? "the TLS store's default certificate, but " + HostNames.explainMiss(names: c.dnsNames, commonName: c.commonName, host: host),
@@ -505,12 +544,12 @@ struct CoverageComputer {
     }
 
     /// Hosts are independent: computed on all cores, each worker with its own copy of the (read-only)
-    /// indexes and its own `used` set, merged at the end. `entries` are in name order, so the chunks
+    /// indexes and its own flags of used certificates, merged at the end. `entries` are in name order, so the chunks
     /// come back sorted.
     mutating func hosts(_ entries: [(key: String, value: [Int])]) -> [Host] {
         let n = entries.count
         let chunks = n > 2048 ? 8 : 1
-        let usedSets = ParallelSlots<Set<String>>(chunks)
+        let usedSets = ParallelSlots<[Bool]>(chunks)
         let base = self
         // Each worker writes its hosts straight into their places in the result (no chunk arrays to
         // concatenate: copying 20,000 hosts would reference-count every field of each).
@@ -518,15 +557,14 @@ struct CoverageComputer {
             nonisolated(unsafe) let buffer = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 var worker = base
-                worker.used = []
                 for k in (n * c / chunks)..<(n * (c + 1) / chunks) {
                     (buffer.baseAddress! + k).initialize(to: worker.host(entries[k].key, entries[k].value))
                 }
-                usedSets.set(c, worker.used)
+                usedSets.set(c, worker.usedFlags)
             }
             count = n
         }
-        for u in usedSets.values { used.formUnion(u!) }
+        for u in usedSets.values { for (i, f) in u!.enumerated() where f { usedFlags[i] = true } }
         return out
     }
 

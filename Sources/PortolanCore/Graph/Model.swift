@@ -584,7 +584,9 @@ public struct CoverageCandidate: Sendable, Hashable {
 }
 
 public struct Host: Sendable {
-    public var name: String
+    public var name: String {
+        didSet { isUnresolved = Host.holdsVariable(name) }
+    }
     public var routes: [String]
     public var providers: [Provider]
     public var controllers: [String]
@@ -598,9 +600,19 @@ public struct Host: Sendable {
 
     /// Flux variables (`${name}`) the host still contains: their values are not in the input.
     public var variables: [String] { HostNames.variables(name) }
-    /// The host is a pattern with unresolved variables, not a name clients use.
-    public var isUnresolved: Bool {
-        // Byte scan: asked for every host by several rules (Foundation's `contains` is far slower).
+    /// The host is a pattern with unresolved variables, not a name clients use (worked out when the
+    /// name is set: several rules ask for every host).
+    public private(set) var isUnresolved: Bool
+
+    init(name: String, routes: [String], providers: [Provider], controllers: [String], tls: HostTLS,
+         certificates: [String], candidates: [CoverageCandidate], environment: String? = nil) {
+        self.name = name; self.routes = routes; self.providers = providers; self.controllers = controllers
+        self.tls = tls; self.certificates = certificates; self.candidates = candidates; self.environment = environment
+        isUnresolved = Host.holdsVariable(name)
+    }
+
+    /// Whether a name holds `${`.
+    static func holdsVariable(_ name: String) -> Bool {
         var previous: UInt8 = 0
         for b in name.utf8 {
             if previous == 36 && b == 123 { return true }
