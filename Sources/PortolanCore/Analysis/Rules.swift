@@ -101,7 +101,7 @@ enum Rules {
 
     static func certManagerAnnotationIgnored(_ ctx: inout RuleContext) -> [Finding] {
         var out: [Finding] = []
-        for r in ctx.store.resources where r.mentionsCertManager {
+        for r in ctx.store.mentioningCertManager {
             guard let ann = r.node?["metadata", "annotations"], ann.isMapping else { continue }
             let keys = ann.pairs.compactMap { $0.key.scalarText }
             let isTraefikRoute = traefikGroups.contains(r.group) && r.kind.hasPrefix("IngressRoute")

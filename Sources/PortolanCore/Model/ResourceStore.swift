@@ -9,6 +9,10 @@ public final class ResourceStore: @unchecked Sendable {
     private let byKind: [String: [Int]]
     private let namespaceLabels: [String: [String: String]]
     private let byGroup: [String: [Int]]
+    private let certManagerMentions: [Int]
+
+    /// The objects that carry a cert-manager annotation (`Resource.mentionsCertManager`), in load order.
+    public var mentioningCertManager: [Resource] { certManagerMentions.map { inputs.resources[$0] } }
 
     /// Indexes the resources. The same object defined twice keeps its first definition (by path order);
     /// the second becomes a problem (one pass does both, so the loader need not deduplicate first).
@@ -16,13 +20,13 @@ public final class ResourceStore: @unchecked Sendable {
         // The identity index and the kind index are built side by side; the kind index assumes no
         // duplicates and is built again over the kept resources in the rare case there are some.
         nonisolated(unsafe) var definitions: (kept: [Resource], index: IdentityTable, duplicates: [Problem]) = ([], IdentityTable(capacity: 0), [])
-        nonisolated(unsafe) var byKindAll: (kinds: [String: [Int]], labels: [String: [String: String]], groups: [String: [Int]]) = ([:], [:], [:])
+        nonisolated(unsafe) var byKindAll: KindIndex = ([:], [:], [:], [])
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 { definitions = ResourceStore.firstDefinitions(inputs.resources) }
             else { byKindAll = ResourceStore.kindIndex(inputs.resources) }
         }
         let (kept, refs, duplicates) = definitions
-        let (kinds, labels, groups) = duplicates.isEmpty ? byKindAll : ResourceStore.kindIndex(kept)
+        let (kinds, labels, groups, mentions) = duplicates.isEmpty ? byKindAll : ResourceStore.kindIndex(kept)
         var deduplicated = inputs
         if !duplicates.isEmpty {
             deduplicated.resources = kept
@@ -33,6 +37,7 @@ public final class ResourceStore: @unchecked Sendable {
         byKind = kinds
         namespaceLabels = labels
         byGroup = groups
+        certManagerMentions = mentions
     }
 
     /// Whether any resource of this API group is in the input.
@@ -43,9 +48,13 @@ public final class ResourceStore: @unchecked Sendable {
         (byGroup[group] ?? []).map { inputs.resources[$0] }
     }
 
-    /// Resource indexes by kind, and the labels of each namespace.
-    static func kindIndex(_ resources: [Resource]) -> (kinds: [String: [Int]], labels: [String: [String: String]], groups: [String: [Int]]) {
+    typealias KindIndex = (kinds: [String: [Int]], labels: [String: [String: String]], groups: [String: [Int]], certManager: [Int])
+
+    /// Resource indexes by kind and by group, the labels of each namespace, and the objects that
+    /// carry cert-manager annotations.
+    static func kindIndex(_ resources: [Resource]) -> KindIndex {
         var labels: [String: [String: String]] = [:]
+        var mentions: [Int] = []
         // An estate has a few dozen kinds and groups: a linear search over the distinct ones seen
         // (short strings compare in one step) is cheaper than hashing every object's kind and group.
         var kindNames: [String] = [], kindLists: [[Int]] = []
@@ -65,6 +74,7 @@ public final class ResourceStore: @unchecked Sendable {
             let g = lastGroup >= 0 && groupNames[lastGroup] == r.group ? lastGroup : bucket(r.group, &groupNames, &groupLists)
             groupLists[g].append(i)
             lastGroup = g
+            if r.mentionsCertManager { mentions.append(i) }
             if r.group.isEmpty && r.kind == "Namespace" {
                 var l = r.labels
                 // The API server adds this label to every namespace.
@@ -74,7 +84,7 @@ public final class ResourceStore: @unchecked Sendable {
         }
         let kinds = Dictionary(uniqueKeysWithValues: zip(kindNames, kindLists))
         let groups = Dictionary(uniqueKeysWithValues: zip(groupNames, groupLists))
-        return (kinds, labels, groups)
+        return (kinds, labels, groups, mentions)
     }
 
     /// The first definition of every object, its index, and a problem for each later copy.

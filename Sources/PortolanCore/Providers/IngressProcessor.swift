@@ -304,6 +304,21 @@ struct TraefikIngressTLS {
     static let middlewaresKey = prefix + "router.middlewares", pathMatcherKey = prefix + "router.pathmatcher"
 
     init(_ ing: Resource, profile: ControllerProfile) {
+        // Most Ingresses carry no Traefik annotation at all: then every setting is the default.
+        let ann = ing.annotationsNode
+        let prefix = Self.prefix
+        let hasOwn = ann.map { a in a.isMapping && (0..<a.count).contains { a.key(at: $0).withBytes { $0.starts(with: prefix.utf8) } } } ?? false
+        guard hasOwn else {
+            resolver = nil
+            entryPoints = profile.traefik.defaultEntryPoints
+            enabled = entryPoints.contains { profile.traefik.tlsEntryPoints.contains($0) }
+            domains = []
+            priority = nil
+            middlewares = []
+            pathMatcher = nil
+            middlewareNode = nil
+            return
+        }
         // Looked up one by one: an Ingress has a few annotations, and building a dictionary of them
         // all costs more than the handful of lookups.
         let explicitTLS = ing.annotation(Self.tlsKey)?.lowercased() == "true"
