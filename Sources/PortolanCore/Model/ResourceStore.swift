@@ -126,13 +126,18 @@ public final class ResourceStore: @unchecked Sendable {
     public func all(_ kind: String, groups: Set<String>? = nil) -> [Resource] {
         guard let idx = byKind[kind] else { return [] }
         let resources = inputs.resources
-        guard let groups else { return idx.map { resources[$0] } }
         // The groups asked for are a handful: compared one by one (short strings compare in a step),
-        // not hashed for each of thousands of objects.
-        let wanted = Array(groups)
+        // not hashed for each of thousands of objects. Each object is asked for a few places ahead
+        // (reading its group and retaining it would otherwise wait for memory, object by object).
+        let wanted = groups.map(Array.init)
         var out: [Resource] = []
         out.reserveCapacity(idx.count)
-        for i in idx where wanted.contains(resources[i].group) { out.append(resources[i]) }
+        for k in idx.indices {
+            if k + 8 < idx.count { resources[idx[k + 8]].prefetchObject() }
+            let r = resources[idx[k]]
+            if let wanted, !wanted.contains(r.group) { continue }
+            out.append(r)
+        }
         return out
     }
 
