@@ -252,7 +252,7 @@ final class ContourGraph {
         let all = b.store.all("HTTPProxy", groups: [Self.httpProxyGroup])
         guard !all.isEmpty else { return }
         for r in all { proxies[r.namespacedName] = r }
-        let sorted = all.sorted { $0.namespacedName < $1.namespacedName }
+        let sorted = KeyOrder.sorted(all)
         sorted.forEachPrefetching { r in if isRoot(r) { httpProxyRoot(r) } }
         for r in sorted where !isRoot(r) && !reached.contains(r.namespacedName) {
             problem(r.source, "orphaned HTTPProxy \(r.namespace)/\(r.name): not included by any root; serves nothing")
@@ -568,7 +568,7 @@ final class ContourGraph {
         let all = b.store.all("IngressRoute", groups: [Self.legacyGroup])
         guard !all.isEmpty else { return }
         for r in all { legacyRoutes[r.namespacedName] = r }
-        let sorted = all.sorted { $0.namespacedName < $1.namespacedName }
+        let sorted = KeyOrder.sorted(all)
         for r in sorted where isRoot(r) { legacyRoot(r) }
         for r in sorted where !isRoot(r) && !legacyReached.contains(r.namespacedName) {
             problem(r.source, "orphaned IngressRoute \(r.namespace)/\(r.name): not delegated to by any root; serves nothing")

@@ -57,3 +57,12 @@ public struct KeyOrder {
         return order
     }
 }
+
+extension KeyOrder {
+    /// Objects in order of namespace, then name (NamespacedName's `<`; stable).
+    public static func sorted(_ objects: [Resource]) -> [Resource] {
+        var keys = KeyOrder(capacity: objects.count)
+        for r in objects { keys.add(r.namespace, r.name) }
+        return keys.order { [objects[$0].namespace, objects[$0].name] }.map { objects[$0] }
+    }
+}
