@@ -12,14 +12,26 @@ import Darwin
 /// holding every scalar's text, and one array of child indices. A `Node` is a cheap view
 /// (tree + index). Every node keeps its 1-based line and column.
 public final class YAMLTree: @unchecked Sendable {
+    /// One node in 16 bytes (four records per cache line: key lookups read many of them).
     @usableFromInline
     struct Raw {
-        @usableFromInline var kind: UInt8       // NodeKind raw value
-        @usableFromInline var flags: UInt8      // ScalarStyle bits for scalars
+        /// Bits 0-1: NodeKind raw value; 2-4: ScalarStyle bits (scalars); 5-31: column (a column past
+        /// 2^27 - 1 is stored as that).
+        @usableFromInline var meta: UInt32
         @usableFromInline var line: UInt32
-        @usableFromInline var column: UInt32
         @usableFromInline var start: UInt32     // scalar: byte offset; container: offset into children
         @usableFromInline var count: UInt32     // scalar: byte length; container: entries (a mapping stores key, value, key, value...)
+
+        @usableFromInline static let maxColumn: UInt32 = (1 << 27) - 1
+
+        @inlinable init(kind: UInt8, flags: UInt8, line: UInt32, column: UInt32, start: UInt32, count: UInt32) {
+            meta = UInt32(kind & 3) | UInt32(flags & 7) << 2 | min(column, Raw.maxColumn) << 5
+            self.line = line; self.start = start; self.count = count
+        }
+
+        @inlinable var kind: UInt8 { UInt8(truncatingIfNeeded: meta & 3) }
+        @inlinable var flags: UInt8 { UInt8(truncatingIfNeeded: (meta >> 2) & 7) }
+        @inlinable var column: UInt32 { meta >> 5 }
     }
 
     /// While the tree is built: growing arrays. `compact()` moves them into fixed buffers (the tree
