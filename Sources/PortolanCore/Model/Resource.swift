@@ -135,10 +135,18 @@ public final class Resource: Sendable {
     /// The object's root mapping, kept for kinds the route graph reads; nil otherwise.
     public let node: Node?
     /// For Secrets: what is kept instead of the values.
-    public let secret: SecretSummary?
+    public var secret: SecretSummary? { secretBox?.summary }
+    /// Boxed: only Secrets have one, and inline it would make every object 80 bytes larger.
+    private let secretBox: SecretBox?
+    private final class SecretBox: Sendable {
+        let summary: SecretSummary
+        init(_ s: SecretSummary) { summary = s }
+    }
     /// The `portolan.dev/ignore` annotation (kept for every kind, even when the node is not).
     public let ignoreAnnotation: String?
-    public let ref: ObjectRef
+    /// Built from the fields above when asked (copying a stored one costs the same, and storing it
+    /// made every object 64 bytes larger).
+    public var ref: ObjectRef { ObjectRef(group: group, kind: kind, namespace: namespace, name: name) }
     /// Patch files that changed this object (kustomize overlays); its `source` stays the original's.
     public let patchedBy: [String]
     /// The object carries a cert-manager annotation (`cert-manager.io/...`, `acme.cert-manager.io/...`,
@@ -160,8 +168,7 @@ public final class Resource: Sendable {
                 ignoreAnnotation: String? = nil, patchedBy: [String] = []) {
         self.apiVersion = apiVersion; self.group = group; self.version = version; self.kind = kind
         self.namespace = namespace; self.name = name; self.source = source; self.document = document
-        self.item = item; self.node = node; self.secret = secret; self.ignoreAnnotation = ignoreAnnotation
-        self.ref = ObjectRef(group: group, kind: kind, namespace: namespace, name: name)
+        self.item = item; self.node = node; self.secretBox = secret.map(SecretBox.init); self.ignoreAnnotation = ignoreAnnotation
         self.identityHash = ObjectRef.identityHash(kind: kind, namespace: namespace, name: name)
         self.patchedBy = patchedBy
         treeSpans = node.flatMap { $0.tree.spans(of: $0.index) }
