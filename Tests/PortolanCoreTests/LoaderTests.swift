@@ -171,6 +171,21 @@ import Testing
         #expect(inputs.problems[0].message.contains("helm template"))
     }
 
+    @Test func templatedObjectsWhoseBodiesAreSkimmedAreHelmToo() throws {
+        // A Deployment's body is not kept: it is skimmed into a tree of its own, which is checked too.
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{{ .Release.Name }}\nspec:\n  replicas: 2\n"
+        let parsed = YAMLParser.parse(Array(text.utf8), keepDocument: Kinds.documentNeedsBody)
+        let skimmed = try #require(parsed.skimmedTree)
+        #expect(parsed.documents.first?.root?.tree === skimmed)
+        #expect(parsed.tree.nodeCount == 0)
+        #expect(parsed.documents.first?.root?["metadata"]?["name"]?.string == "web-{{ .Release.Name }}")
+        var load = LoadOptions(paths: ["-"])
+        load.stdin = Array(text.utf8)
+        let inputs = Loader.load(load)
+        #expect(inputs.resources.isEmpty)
+        #expect(inputs.problems.count == 1 && inputs.problems[0].message.hasPrefix("looks like a Helm template"))
+    }
+
     @Test func goTemplatesInQuotedScalarsAreNotHelm() {
         let inputs = Fixtures.load("loader/prometheus-rule.yaml")
         #expect(inputs.problems.isEmpty)

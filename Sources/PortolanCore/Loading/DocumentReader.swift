@@ -213,7 +213,11 @@ enum DocumentReader {
     /// True when the parsed tree shows template syntax outside quoted or block scalars: a plain
     /// scalar containing `{{`, or a flow mapping used as a key (`{{ .Values.x }}` parses that way).
     static func treeLooksTemplated(_ file: YAMLFile) -> Bool {
-        let tree = file.tree
+        for tree in file.trees where treeLooksTemplated(tree) { return true }
+        return false
+    }
+
+    static func treeLooksTemplated(_ tree: YAMLTree) -> Bool {
         for i in 0..<tree.nodeCount {
             let r = tree.record(i)
             if r.kind == NodeKind.scalar.rawValue && r.flags == 0 && r.count >= 2 {

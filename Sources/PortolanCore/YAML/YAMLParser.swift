@@ -41,6 +41,12 @@ public struct YAMLFile: Sendable {
     public var tree: YAMLTree
     public var documents: [YAMLDocument]
     public var issues: [YAMLIssue]
+    /// The documents that were skimmed (their bodies not kept) live in a tree of their own, which
+    /// goes away with the file once their objects are read (nil when none was skimmed).
+    public var skimmedTree: YAMLTree? = nil
+
+    /// Every tree of the file.
+    public var trees: [YAMLTree] { skimmedTree.map { [tree, $0] } ?? [tree] }
 }
 
 /// Parses a whole byte buffer (every document) with libyaml's event API.
@@ -109,7 +115,7 @@ public enum YAMLParser {
             _ = parseRange(buf, byteOffset: 0, lineOffset: 0, firstDocument: 0, builder: builder, limits: limits)
         }
         builder.tree.compact()
-        return YAMLFile(tree: builder.tree, documents: builder.documents, issues: builder.issues)
+        return YAMLFile(tree: builder.tree, documents: builder.documents, issues: builder.issues, skimmedTree: builder.skimTree)
     }
 
     /// Parses `buf` with libyaml; after a syntax error, resumes at the next document separator so one
@@ -221,6 +227,8 @@ public enum YAMLParser {
 final class TreeBuilder {
     let limits: YAMLLimits
     let tree = YAMLTree()
+    /// Where skimmed documents go (see `YAMLFile.skimmedTree`).
+    private(set) var skimTree: YAMLTree? = nil
     var documents: [YAMLDocument] = []
     var issues: [YAMLIssue] = []
 
@@ -468,6 +476,17 @@ final class TreeBuilder {
 
     /// Adds a skimmed document: its kept entries as nodes with their real positions.
     func addSkimmed(_ doc: Skimmer.Document, source: UnsafeBufferPointer<UInt8>, index: Int, line: Int) {
+        let tree: YAMLTree
+        if let t = skimTree {
+            tree = t
+        } else {
+            // Room for a few skimmed documents (a Deployment and a ConfigMap take about 15 nodes each).
+            tree = YAMLTree()
+            tree.raw.reserveCapacity(64)
+            tree.children.reserveCapacity(64)
+            tree.bytes.reserveCapacity(1024)
+            skimTree = tree
+        }
         func scalar(_ s: Skimmer.Scalar) -> UInt32 {
             let start = tree.bytes.count
             let text = UnsafeBufferPointer(rebasing: source[s.start..<(s.start + s.count)])
