@@ -48,7 +48,7 @@ public enum EnvironmentCombiner {
         var q = r
         q.id = qualify(n, r.id)
         q.hosts = r.hosts.map { qualify(n, $0) }
-        q.hostSources = Dictionary(uniqueKeysWithValues: r.hostSources.map { (qualify(n, $0.key), $0.value) })
+        q.hostSources = HostSources(r.hostSources.map { (key: qualify(n, $0.key), value: $0.value) })
         q.backends = r.backends.map { b in
             var c = b
             c.namespace = qualify(n, b.namespace)

@@ -85,7 +85,7 @@ final class RouteStorage: @unchecked Sendable {
     var name: String
     var resource: ObjectRef
     var hosts: [String]
-    var hostSources: [String: SourceLocation]
+    var hostSources: HostSources
     var path: String
     var pathType: String
     var match: String
@@ -102,7 +102,7 @@ final class RouteStorage: @unchecked Sendable {
     var matchIndex: Int
     var environment: String? = nil
     var patchedBy: [String] = []
-    init(id: String, provider: Provider, controller: String, controllers: [String], kind: String, apiVersion: String, namespace: String, name: String, resource: ObjectRef, hosts: [String], hostSources: [String: SourceLocation], path: String, pathType: String, match: String, tls: RouteTLS, backends: [Backend], source: SourceLocation, matchSource: SourceLocation, entryPoints: [String], priority: Int?, parent: String?, layer: String, middlewares: [String], ruleIndex: Int, matchIndex: Int) {
+    init(id: String, provider: Provider, controller: String, controllers: [String], kind: String, apiVersion: String, namespace: String, name: String, resource: ObjectRef, hosts: [String], hostSources: HostSources, path: String, pathType: String, match: String, tls: RouteTLS, backends: [Backend], source: SourceLocation, matchSource: SourceLocation, entryPoints: [String], priority: Int?, parent: String?, layer: String, middlewares: [String], ruleIndex: Int, matchIndex: Int) {
         self.id = id
         self.provider = provider
         self.controller = controller
@@ -203,7 +203,7 @@ public struct Route: Sendable {
         _modify { let b = unique(); yield &b.hosts }
     }
     /// Where each host is written (for findings).
-    public var hostSources: [String: SourceLocation] {
+    public var hostSources: HostSources {
         _read { yield box.hostSources }
         set { unique().hostSources = newValue }
         _modify { let b = unique(); yield &b.hostSources }
@@ -638,4 +638,35 @@ extension HostNames {
         }
         return out
     }
+}
+
+/// Where each host of a route is written: a handful of entries, kept as a list (a dictionary per
+/// route costs an allocation of a few hundred bytes and a hash per lookup). Read and written like
+/// a dictionary: `sources[host]`, `sources[host] = location`.
+public struct HostSources: Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    private var entries: [(key: String, value: SourceLocation)] = []
+
+    public init() {}
+    public init(dictionaryLiteral elements: (String, SourceLocation)...) {
+        for (k, v) in elements { self[k] = v }
+    }
+    /// From pairs; a later pair for the same host replaces an earlier one.
+    public init<S: Sequence>(_ pairs: S) where S.Element == (key: String, value: SourceLocation) {
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public subscript(host: String) -> SourceLocation? {
+        get { entries.first { $0.key == host }?.value }
+        set {
+            if let i = entries.firstIndex(where: { $0.key == host }) {
+                if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
+            } else if let newValue {
+                entries.append((host, newValue))
+            }
+        }
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public func makeIterator() -> IndexingIterator<[(key: String, value: SourceLocation)]> { entries.makeIterator() }
 }

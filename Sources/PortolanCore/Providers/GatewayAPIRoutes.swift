@@ -21,7 +21,7 @@ extension GatewayAPIState {
     struct Attachment {
         var listener: GatewayListener
         var hosts: [String]
-        var hostSources: [String: SourceLocation]
+        var hostSources: HostSources
     }
 
     enum ParentOutcome {
@@ -199,7 +199,7 @@ extension GatewayAPIState {
         for l in candidates {
             let why = l.refusal(kind: routeKind, namespace: r.namespace, store: b.store)
             var hosts: [String] = []
-            var sources: [String: SourceLocation] = [:]
+            var sources = HostSources()
             if layer == "tcp" || layer == "udp" {
                 hosts = ["*"]
                 sources["*"] = l.source
