@@ -247,8 +247,7 @@ public enum JSONReport {
 
     public static func writeRoute(_ r: Route, environment env: String? = nil, to w: inout JSONWriter) {
         w.beginObject()
-        w.field("id", env.map { "\($0):\(r.id)" } ?? r.id)
-        if let env { w.field("environment", env) }
+        if let env { w.field("id", "\(env):\(r.id)"); w.field("environment", env) } else { w.field("id", r.id) }
         w.field("provider", r.provider.rawValue)
         w.field("controller", r.controller)
         if r.controllers.count > 1 { w.field("controllers", r.controllers) }
@@ -265,14 +264,15 @@ public enum JSONReport {
         if !r.entryPoints.isEmpty { w.field("entryPoints", r.entryPoints) }
         if let p = r.priority { w.field("priority", p) }
         if !r.middlewares.isEmpty { w.field("middlewares", r.middlewares) }
+        let tls = r.tls   // one copy (each `r.tls` reads the whole description)
         w.key("tls")
         w.beginObject()
-        w.field("enabled", r.tls.enabled)
+        w.field("enabled", tls.enabled)
         w.key("secret")
-        if let sec = r.tls.secret { w.value(sec.namespace, "/", sec.name) } else { w.null() }
-        w.field("resolver", r.tls.resolver)
-        w.field("passthrough", r.tls.passthrough)
-        if !r.tls.domains.isEmpty { w.field("domains", r.tls.domains) }
+        if let sec = tls.secret { w.value(sec.namespace, "/", sec.name) } else { w.null() }
+        w.field("resolver", tls.resolver)
+        w.field("passthrough", tls.passthrough)
+        if !tls.domains.isEmpty { w.field("domains", tls.domains) }
         w.endObject()
         w.key("backends")
         w.beginArray()

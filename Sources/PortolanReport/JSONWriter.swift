@@ -159,7 +159,10 @@ public struct JSONWriter {
     public mutating func field(_ k: String, _ v: [String]) {
         key(k)
         if v.isEmpty { beforeValue(); raw("[]"); return }
-        beginArray(); for s in v { value(s) }; endArray()
+        // Elements read in place (iterating would retain and release each string).
+        beginArray()
+        v.withUnsafeBufferPointer { b in for i in b.indices { value(b[i]) } }
+        endArray()
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -178,17 +181,17 @@ public struct JSONWriter {
 
     /// A string's content, escaped, without the quotes.
     private mutating func writeStringBody(_ s: String) {
-        var s = s
         let mask: UInt8 = htmlSafe ? 3 : 1
-        // Fast path: nothing to escape, copy the bytes in one go.
-        let done: Bool = s.withUTF8 { buf in
+        // Fast path: nothing to escape, copy the bytes in one go. The bytes are read in place (a
+        // `var` copy for `withUTF8` would retain and release every string written).
+        let done: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
             let clean = Self.escapes.withUnsafeBufferPointer { table in
                 !buf.contains { table[Int($0)] & mask != 0 }
             }
             guard clean else { return false }
             bytes.append(contentsOf: buf)
             return true
-        }
+        } ?? false
         if done { return }
         // C1 controls and bidi overrides are valid JSON but are never written raw.
         if !TextSafety.isClean(s) {
