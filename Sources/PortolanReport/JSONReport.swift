@@ -99,15 +99,18 @@ public enum JSONReport {
             if !hp.pointee.candidates.isEmpty {
                 w.key("candidates")
                 w.beginArray()
-                for c in hp.pointee.candidates {
-                    w.beginObject()
-                    w.field("certificate", c.certificate.map { q(env, $0) })
-                    w.key("secret")
-                    if let sec = c.secret { w.value(sec.namespace, "/", sec.name) } else { w.null() }
-                    w.field("covers", c.covers)
-                    w.field("reason", c.reason)
-                    w.field("route", q(env, c.route))
-                    w.endObject()
+                // Read in place: copying a candidate retains each of its strings.
+                hp.pointee.candidates.withUnsafeBufferPointer { cs in
+                    for i in cs.indices {
+                        w.beginObject()
+                        if let env { w.field("certificate", cs[i].certificate.map { q(env, $0) }) } else { w.field("certificate", cs[i].certificate) }
+                        w.key("secret")
+                        if let sec = cs[i].secret { w.value(sec.namespace, "/", sec.name) } else { w.null() }
+                        w.field("covers", cs[i].covers)
+                        w.field("reason", cs[i].reason)
+                        if let env { w.field("route", q(env, cs[i].route)) } else { w.field("route", cs[i].route) }
+                        w.endObject()
+                    }
                 }
                 w.endArray()
             }
