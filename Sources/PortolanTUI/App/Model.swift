@@ -93,7 +93,17 @@ public final class ExplorerModel: @unchecked Sendable {
     /// Resources (indexes into `inputs.resources`) per file, in file order.
     public let resourcesByFile: [String: [Int]]
     public let sources: SourceCache
-    let views: [ViewData]
+    /// Each view's rows (search text, sort orders, keys) and its first order: built on first use,
+    /// and all of them in the background from the moment the model exists. The first frame waits
+    /// only for the view it shows; the others are ready by the time a key asks for them.
+    private let viewSlots: [Once<(data: ViewData, firstOrder: [Int])>]
+    /// Row counts and sort names of each view, known without building it (tabs and status bar).
+    private let viewCounts: [Int]
+    private let viewSortNames: [[String]]
+    func view(_ v: NavView) -> ViewData { viewSlots[v.index].value.data }
+    /// The sorts each view offers, in `NavView` order.
+    static let sortNamesByView: [[String]] = [["name", "findings", "routes", "tls"], ["host", "id", "provider", "controller"],
+                                              ["name", "routes"], ["name", "expiry", "origin"], ["severity", "location", "rule"], ["path"]]
 
     private let lock = NSLock()
     private var sortCache: [Int: [Int]] = [:]
@@ -204,7 +214,7 @@ public final class ExplorerModel: @unchecked Sendable {
                 providers: hosts.map { mask($0.providers) },
                 worst: hostWorst,
                 keys: hosts.map(\.name),
-                sortNames: ["name", "findings", "routes", "tls"],
+                sortNames: ExplorerModel.sortNamesByView[0],
                 sorts: [
                     nil,
                     { a, b in
@@ -231,7 +241,7 @@ public final class ExplorerModel: @unchecked Sendable {
                 providers: routes.map { ExplorerModel.bit($0.provider) },
                 worst: routes.map { worst(byRoute[$0.id]) },
                 keys: routes.map(\.id),
-                sortNames: ["host", "id", "provider", "controller"],
+                sortNames: ExplorerModel.sortNamesByView[1],
                 sorts: [
                     { a, b in
                         let ha = routes[a].hosts.first ?? "", hb = routes[b].hosts.first ?? ""
@@ -257,7 +267,7 @@ public final class ExplorerModel: @unchecked Sendable {
                 providers: svcRoutes.map { mask($0.map { routes[$0].provider }) },
                 worst: services.map { worst(byResource[ExplorerModel.serviceRef($0)]) },
                 keys: services.map { "\($0.namespace)/\($0.name)" },
-                sortNames: ["name", "routes"],
+                sortNames: ExplorerModel.sortNamesByView[2],
                 sorts: [
                     nil,
                     { a, b in svcRoutes[a].count != svcRoutes[b].count ? svcRoutes[a].count > svcRoutes[b].count : a < b },
@@ -280,7 +290,7 @@ public final class ExplorerModel: @unchecked Sendable {
             providers: certProviders,
             worst: certs.map { worst(byCert[$0.id]) },
             keys: certs.map(\.id),
-            sortNames: ["name", "expiry", "origin"],
+            sortNames: ExplorerModel.sortNamesByView[3],
             sorts: [
                 { a, b in
                     (certs[a].namespace, certs[a].name, a) < (certs[b].namespace, certs[b].name, b)
@@ -308,7 +318,7 @@ public final class ExplorerModel: @unchecked Sendable {
                 },
                 worst: findings.map { UInt8($0.severity.rank) },
                 keys: findings.map(ExplorerModel.findingKey),
-                sortNames: ["severity", "location", "rule"],
+                sortNames: ExplorerModel.sortNamesByView[4],
                 sorts: [
                     { a, b in findings[a].severity != findings[b].severity ? findings[a].severity > findings[b].severity : a < b },
                     nil,
@@ -340,22 +350,27 @@ public final class ExplorerModel: @unchecked Sendable {
                     case .problem(let p): return "\(p.file):\(p.line):\(p.column):\(p.message)"
                     }
                 },
-                sortNames: ["path"],
+                sortNames: ExplorerModel.sortNamesByView[5],
                 sorts: [nil])
         }
 
-        // The six views are independent: built side by side.
-        nonisolated(unsafe) let makers = [makeHosts, makeRoutes, makeServices, makeCertificates, makeFindings, makeFiles]
-        // Each also puts its rows in the first (default) order, which the first frame shows.
-        let built = ParallelSlots<(ViewData, [Int])>(makers.count)
-        DispatchQueue.concurrentPerform(iterations: makers.count) { i in
-            var v = makers[i]()
-            v.keyIndex = ViewData.index(v.keys)
-            let natural = Array(0..<v.count)
-            built.set(i, (v, v.sorts.first.flatMap { $0 }.map { natural.sorted(by: $0) } ?? natural))
+        // The six views are independent. Each also puts its rows in the first (default) order.
+        let makers = [makeHosts, makeRoutes, makeServices, makeCertificates, makeFindings, makeFiles]
+        viewSlots = makers.map { make in
+            Once {
+                var v = make()
+                v.keyIndex = ViewData.index(v.keys)
+                let natural = Array(0..<v.count)
+                return (v, v.sorts.first.flatMap { $0 }.map { natural.sorted(by: $0) } ?? natural)
+            }
         }
-        views = built.values.map { $0!.0 }
-        for (i, b) in built.values.enumerated() { sortCache[(i + 1) * 16] = b!.1 }
+        viewCounts = [hosts.count, routes.count, services.count, certs.count, findings.count, fileRows.count]
+        viewSortNames = ExplorerModel.sortNamesByView
+        // Built side by side in the background, hosts (the first view) first.
+        nonisolated(unsafe) let slots = viewSlots
+        DispatchQueue.global(qos: .userInitiated).async {
+            DispatchQueue.concurrentPerform(iterations: slots.count) { _ = slots[$0].value }
+        }
     }
 
     static func bit(_ p: Provider) -> UInt8 {
@@ -426,11 +441,11 @@ public final class ExplorerModel: @unchecked Sendable {
 
     // MARK: Queries
 
-    public func count(_ v: NavView) -> Int { views[v.index].count }
-    public func sortNames(_ v: NavView) -> [String] { views[v.index].sortNames }
-    public func key(_ v: NavView, _ i: Int) -> String { views[v.index].keys[i] }
+    public func count(_ v: NavView) -> Int { viewCounts[v.index] }
+    public func sortNames(_ v: NavView) -> [String] { viewSortNames[v.index] }
+    public func key(_ v: NavView, _ i: Int) -> String { view(v).keys[i] }
     public func worstSeverity(_ v: NavView, _ i: Int) -> Severity? {
-        switch views[v.index].worst[i] {
+        switch view(v).worst[i] {
         case 3: return .error
         case 2: return .warning
         case 1: return .info
@@ -440,8 +455,9 @@ public final class ExplorerModel: @unchecked Sendable {
 
     /// Row indexes of a view in the order of sort `s` (cached).
     public func order(_ v: NavView, sort s: Int) -> [Int] {
-        let data = views[v.index]
+        let data = view(v)
         let si = min(max(0, s), data.sorts.count - 1)
+        if si == 0 { return viewSlots[v.index].value.firstOrder }
         let cacheKey = v.rawValue * 16 + si
         lock.lock()
         if let hit = sortCache[cacheKey] { lock.unlock(); return hit }
@@ -457,7 +473,7 @@ public final class ExplorerModel: @unchecked Sendable {
     /// The rows to show: sorted, restricted to a provider, filtered by substring (or its inverse with `!`).
     public func visibleRows(_ v: NavView, sort: Int, provider: Provider?, filter: String,
                             narrowing previous: (filter: String, rows: [Int])? = nil) -> [Int] {
-        let data = views[v.index]
+        let data = view(v)
         // Typing one more character only narrows the list: search the rows the last filter kept.
         if let previous, !filter.hasPrefix("!"), !previous.filter.hasPrefix("!"), !previous.filter.isEmpty,
            filter.lowercased().hasPrefix(previous.filter.lowercased()) {
@@ -475,7 +491,7 @@ public final class ExplorerModel: @unchecked Sendable {
         return rows.filter { q.matches(data.search[$0]) }
     }
 
-    public func row(_ v: NavView, key: String) -> Int? { views[v.index].keyIndex[key] }
+    public func row(_ v: NavView, key: String) -> Int? { view(v).keyIndex[key] }
 }
 
 /// The navigator's filter: a case-insensitive substring; a leading `!` inverts it.
