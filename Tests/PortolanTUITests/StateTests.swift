@@ -39,6 +39,20 @@ import Testing
         #expect(s.after(.char("1")).selectedKey == "ghost.example.org")
     }
 
+    @Test func viewsNotShownGetTheirRowsWhenShownAndKeepTheirSelectionAcrossAReload() throws {
+        // Only the view on screen is worked out when a model loads.
+        #expect(start.lists[NavView.routes.index].stale && start.lists[NavView.routes.index].rows.isEmpty)
+        #expect(!start.lists[NavView.hosts.index].stale)
+        let onRoutes = start.after(.char("2"), .char("j"))
+        #expect(!onRoutes.lists[NavView.routes.index].stale && onRoutes.list.rows.count == start.model!.count(.routes))
+        let routeKey = try #require(onRoutes.selectedKey)
+        // Back on hosts, reload: the routes view is not shown, yet its selection comes back when it is.
+        let reloaded = Reducer.loaded(onRoutes.after(.char("1")), onRoutes.rootModel!)
+        #expect(reloaded.lists[NavView.routes.index].stale)
+        #expect(Reducer.selectedKey(reloaded, .routes) == routeKey)
+        #expect(reloaded.after(.char("2")).selectedKey == routeKey)
+    }
+
     @Test func filterNarrowsAsYouTypeEnterKeepsEscClears() {
         var s = start.after(.char("/"))
         #expect(s.editingFilter)

@@ -75,7 +75,8 @@ public enum Reducer {
         if let old = s.model {
             for v in NavView.allCases {
                 let l = s.lists[v.index]
-                if !l.rows.isEmpty { keys[v] = old.key(v, l.rows[min(l.list.selected, l.rows.count - 1)]) }
+                if l.stale { keys[v] = l.pendingKey }
+                else if !l.rows.isEmpty { keys[v] = old.key(v, l.rows[min(l.list.selected, l.rows.count - 1)]) }
             }
         }
         let keepTree = s.tree, keepSubject = s.treeSubject
@@ -87,7 +88,17 @@ public enum Reducer {
             s.model = model
         }
         s.phase = .ready
-        for v in NavView.allCases { refresh(&s, v, keepKey: keys[v]) }
+        // Only the view on screen gets its rows now (the others when they are shown): the first frame
+        // does not wait for every view's search text and sort.
+        for v in NavView.allCases {
+            if v == s.view {
+                refresh(&s, v, keepKey: keys[v])
+            } else {
+                s.lists[v.index].rows = []
+                s.lists[v.index].stale = true
+                s.lists[v.index].pendingKey = keys[v]
+            }
+        }
         s.history = []
         sync(&s)
         if s.treeSubject == keepSubject { s.tree = keepTree; sync(&s) }
@@ -527,6 +538,7 @@ public enum Reducer {
     static func selectedKey(_ s: AppState, _ v: NavView) -> String? {
         guard let model = s.model else { return nil }
         let l = s.lists[v.index]
+        if l.stale { return l.pendingKey }
         return l.rows.isEmpty ? nil : model.key(v, l.rows[min(l.list.selected, l.rows.count - 1)])
     }
 
@@ -544,6 +556,8 @@ public enum Reducer {
         var l = s.lists[v.index]
         l.sort = min(l.sort, model.sortNames(v).count - 1)
         l.rows = model.visibleRows(v, sort: l.sort, provider: s.provider, filter: l.filter, narrowing: previous)
+        l.stale = false
+        l.pendingKey = nil
         var sel = 0
         if let k = keepKey, let r = model.row(v, key: k), let pos = l.rows.firstIndex(of: r) { sel = pos }
         l.list.select(sel, count: l.rows.count)

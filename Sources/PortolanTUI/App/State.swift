@@ -21,6 +21,10 @@ public struct NavListState: Sendable, Equatable {
     public var list = ListState()
     /// Model rows shown, in order.
     public var rows: [Int] = []
+    /// The rows were not worked out for the current model yet (a view not shown since it loaded):
+    /// they are when the view is shown, keeping `pendingKey` selected.
+    public var stale = false
+    public var pendingKey: String? = nil
     public init() {}
 }
 
@@ -134,7 +138,9 @@ public struct AppState: Sendable {
     public var size: Size
     /// The inputs, for the loading screen.
     public var inputs: [String] = []
-    public var view: NavView = .hosts
+    public var view: NavView = .hosts {
+        didSet { if lists[view.index].stale { Reducer.refresh(&self, view, keepKey: lists[view.index].pendingKey) } }
+    }
     public var lists: [NavListState] = Array(repeating: NavListState(), count: NavView.allCases.count)
     public var provider: Provider?
     public var focus: Pane = .navigator
