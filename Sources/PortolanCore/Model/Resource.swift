@@ -188,15 +188,15 @@ public final class Resource: Sendable {
 
     public var namespacedName: NamespacedName { NamespacedName(namespace, name) }
 
-    /// Starts loading this object's tree into the cache. Processors walk objects one after another,
-    /// each in a tree last touched while its file was read: asking for the next object's tree while
-    /// working on this one turns a chain of cache misses into one wait at most.
     /// Starts loading the object itself (its fields) into the cache.
     @inline(__always)
     public func prefetchObject() {
         portolan_prefetch(UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque()), 256)
     }
 
+    /// Starts loading this object's tree into the cache. Processors walk objects one after another,
+    /// each in a tree last touched while its file was read: asking for the next object's tree while
+    /// working on this one turns a chain of cache misses into one wait at most.
     @inline(__always)
     public func prefetch() {
         guard let s = treeSpans else { return }

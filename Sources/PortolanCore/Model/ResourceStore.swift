@@ -197,10 +197,7 @@ struct IdentityTable: Sendable {
     /// and returns that object's index.
     mutating func insert(_ r: Resource, index: Int, in resources: [Resource]) -> Int? {
         let h = r.identityHash
-        let (i, found) = probe(h) { j in
-            let o = resources[j]
-            return o.name == r.name && o.namespace == r.namespace && o.kind == r.kind && o.group == r.group
-        }
+        let (i, found) = probe(h) { j in Self.same(resources[j], r.group, r.kind, r.namespace, r.name) }
         if found { return Int(slots[i]) }
         slots[i] = Int32(index)
         hashes[i] = h
@@ -209,10 +206,12 @@ struct IdentityTable: Sendable {
 
     func find(group: String, kind: String, namespace: String, name: String, in resources: [Resource]) -> Int? {
         let h = ObjectRef.identityHash(kind: kind, namespace: namespace, name: name)
-        let (i, found) = probe(h) { j in
-            let o = resources[j]
-            return o.name == name && o.namespace == namespace && o.kind == kind && o.group == group
-        }
+        let (i, found) = probe(h) { j in Self.same(resources[j], group, kind, namespace, name) }
         return found ? Int(slots[i]) : nil
+    }
+
+    /// Whether `o` has this identity (the name first: it differs most often).
+    private static func same(_ o: Resource, _ group: String, _ kind: String, _ namespace: String, _ name: String) -> Bool {
+        o.name == name && o.namespace == namespace && o.kind == kind && o.group == group
     }
 }
