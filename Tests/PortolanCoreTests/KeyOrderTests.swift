@@ -29,6 +29,13 @@ import Testing
         #expect(Self.sorted([["a\u{0}b"], ["a"], ["a\u{0}"]]).map { $0[0] } == ["a", "a\u{0}", "a\u{0}b"])
     }
 
+    @Test func bothWaysOfOrderingStringsAgree() {
+        let ids = ["b#1", "a#2", "b#0", "e\u{301}", "\u{e9}", "a#2", "Z"]
+        let expected = ids.indices.sorted { ids[$0] < ids[$1] || (ids[$0] == ids[$1] && $0 < $1) }
+        #expect(KeyOrder.order(of: ids) == expected)
+        #expect(KeyOrder.orderInPlace(of: ids) == expected)
+    }
+
     @Test func equalKeysKeepTheirOrder() {
         var order = KeyOrder()
         for k in ["b", "a", "b", "a", "b"] { order.add(k) }

@@ -130,13 +130,6 @@ public final class GraphBuilder {
 
     // MARK: Finishing
 
-    /// The indices of `keys` in order of key (a stable sort: equal keys keep their order).
-    static func orderOf(_ keys: [String]) -> [Int] {
-        var order = Array(keys.indices)
-        order.sort { keys[$0] < keys[$1] }
-        return order
-    }
-
     /// Services in order of namespace, then name (unique by both).
     static func sorted(_ services: [NamespacedName: ServiceInfo]) -> [ServiceInfo] {
         let slots = Array(services.indices)
@@ -181,7 +174,7 @@ public final class GraphBuilder {
             switch part {
             case 0:
                 let ids = sortedRoutes.map(\.id)
-                let order = GraphBuilder.orderOf(ids)
+                let order = KeyOrder.orderInPlace(of: ids)
                 if zip(order, order.dropFirst()).contains(where: { ids[$0] == ids[$1] }) {
                     sortedRoutes = GraphBuilder.uniqueIDs(sortedRoutes)
                 } else {
@@ -190,7 +183,7 @@ public final class GraphBuilder {
             case 1:
                 // The first of several certificates with one id is kept.
                 let ids = allCertificates.map(\.id)
-                let order = GraphBuilder.orderOf(ids)
+                let order = KeyOrder.orderInPlace(of: ids)
                 certs.reserveCapacity(order.count)
                 for (k, i) in order.enumerated() where k == 0 || ids[order[k - 1]] != ids[i] {
                     certs.append(allCertificates[i])
@@ -538,9 +531,7 @@ struct CoverageComputer {
                 members.append([i])
             }
         }
-        var keys = KeyOrder(capacity: names.count)
-        for n in names { keys.add(n) }
-        return keys.order { [names[$0]] }.map { (key: names[$0], value: members[$0]) }
+        return KeyOrder.order(of: names).map { (key: names[$0], value: members[$0]) }
     }
 
     /// Hosts are independent: computed on all cores, each worker with its own copy of the (read-only)

@@ -59,6 +59,22 @@ public struct KeyOrder {
 }
 
 extension KeyOrder {
+    /// The indices of `keys` in order of key (String's `<`; stable), laid out and compared as bytes.
+    public static func order(of keys: [String]) -> [Int] {
+        var order = KeyOrder(capacity: keys.count)
+        for k in keys { order.add(k) }
+        return order.order { [keys[$0]] }
+    }
+
+    /// The same order for keys that mostly come in order already (route and certificate ids, which
+    /// the processors make in id order): compared as Strings in place, nothing copied — on nearly
+    /// sorted input the sort does few comparisons, and laying the keys out would cost more.
+    public static func orderInPlace(of keys: [String]) -> [Int] {
+        var order = Array(keys.indices)
+        order.sort { keys[$0] < keys[$1] }
+        return order
+    }
+
     /// Objects in order of namespace, then name (NamespacedName's `<`; stable).
     public static func sorted(_ objects: [Resource]) -> [Resource] {
         var keys = KeyOrder(capacity: objects.count)
