@@ -80,7 +80,7 @@ public enum JSONReport {
         func q(_ env: String?, _ id: String) -> String { env.map { "\($0):\(id)" } ?? id }
 
         let envs = parts.map(\.env)
-        section("hosts", parts.map { $0.estate.graph.hosts }, envs: envs, to: &w) { hp, _, env, w in
+        section("hosts", parts.map { $0.estate.graph.hosts }, envs: envs, to: &w) { hp, _, _, env, w in
             w.beginObject()
             w.field("name", hp.pointee.name)
             if let env { w.field("environment", env) }
@@ -117,11 +117,11 @@ public enum JSONReport {
             w.endObject()
         }
 
-        section("routes", parts.map { $0.estate.graph.routes }, envs: envs, to: &w) { r, _, env, w in
+        section("routes", parts.map { $0.estate.graph.routes }, envs: envs, to: &w) { r, _, _, env, w in
             writeRoute(r.pointee, environment: env, to: &w)
         }
 
-        section("services", parts.map { $0.estate.graph.services }, envs: envs, to: &w) { sp, _, env, w in
+        section("services", parts.map { $0.estate.graph.services }, envs: envs, to: &w) { sp, _, _, env, w in
             w.beginObject()
             w.field("namespace", sp.pointee.namespace)
             w.field("name", sp.pointee.name)
@@ -144,7 +144,7 @@ public enum JSONReport {
         }
 
         let graphs = parts.map { $0.estate.graph }
-        section("certificates", graphs.map(\.certificates), envs: envs, to: &w) { cp, p, env, w in
+        section("certificates", graphs.map(\.certificates), envs: envs, to: &w) { cp, p, i, env, w in
             let c = cp.pointee   // copy-on-write: one reference
             w.beginObject()
             w.field("id", q(env, c.id))
@@ -159,7 +159,7 @@ public enum JSONReport {
             if let nb = c.notBefore { w.field("notBefore", UTCDate.rfc3339(nb)) }
             w.field("notAfter", c.notAfter.map(UTCDate.rfc3339))
             w.field("issuer", c.issuer)
-            w.field("used", graphs[p].certificates.withUnsafeBufferPointer { graphs[p].isCertificateUsed(at: cp - $0.baseAddress!) })
+            w.field("used", graphs[p].isCertificateUsed(at: i))
             if let from = c.reflectedFrom { w.field("reflectedFrom", q(env, from)) }
             w.key("resource")
             w.value(c.resource.display)
@@ -167,16 +167,17 @@ public enum JSONReport {
             w.endObject()
         }
 
-        section("findings", parts.map { $0.estate.findings }, envs: envs, to: &w) { f, _, env, w in
+        section("findings", parts.map { $0.estate.findings }, envs: envs, to: &w) { f, _, _, env, w in
             writeFinding(f.pointee, environment: env, to: &w)
         }
         w.endObject()
     }
 
     /// One top-level array of the report: the elements of every part (GitOps environment) in order,
-    /// read in place and rendered in parallel chunks. `body` gets an element, its part and environment.
+    /// read in place and rendered in parallel chunks. `body` gets an element, its part, its position in
+    /// that part and the part's environment.
     static func section<T>(_ key: String, _ arrays: [[T]], envs: [String?], to w: inout JSONWriter,
-                           _ body: @escaping (UnsafePointer<T>, Int, String?, inout JSONWriter) -> Void) {
+                           _ body: @escaping (UnsafePointer<T>, Int, Int, String?, inout JSONWriter) -> Void) {
         let counts = arrays.map(\.count)
         let n = counts.reduce(0, +)
         w.key(key)
@@ -184,7 +185,7 @@ public enum JSONReport {
             var k = i, p = 0
             while k >= counts[p] { k -= counts[p]; p += 1 }
             // The element is read in place (copying a host or service would reference-count every field).
-            arrays[p].withUnsafeBufferPointer { body($0.baseAddress! + k, p, envs[p], &w) }
+            arrays[p].withUnsafeBufferPointer { body($0.baseAddress! + k, p, k, envs[p], &w) }
         }
         guard let sink = w.segmentSink, n > 0 else {
             w.rawArray(chunks: parallelElements(count: n, in: w, element))
