@@ -65,8 +65,8 @@ struct ViewData: Sendable {
     var keys: [String]
     /// Row of each key (the first, should keys repeat).
     var keyIndex: [String: Int] = [:]
-    var sortNames: [String]
-    /// One comparator per sort; nil keeps the natural order (the graph's own sorting).
+    /// One comparator per sort (named in `ExplorerModel.sortNamesByView`); nil keeps the natural order
+    /// (the graph's own sorting).
     var sorts: [(@Sendable (Int, Int) -> Bool)?]
 }
 
@@ -97,9 +97,8 @@ public final class ExplorerModel: @unchecked Sendable {
     /// and all of them in the background from the moment the model exists. The first frame waits
     /// only for the view it shows; the others are ready by the time a key asks for them.
     private let viewSlots: [Once<(data: ViewData, firstOrder: [Int])>]
-    /// Row counts and sort names of each view, known without building it (tabs and status bar).
+    /// Row counts of each view, known without building it (tabs and status bar).
     private let viewCounts: [Int]
-    private let viewSortNames: [[String]]
     func view(_ v: NavView) -> ViewData { viewSlots[v.index].value.data }
     /// The sorts each view offers, in `NavView` order.
     static let sortNamesByView: [[String]] = [["name", "findings", "routes", "tls"], ["host", "id", "provider", "controller"],
@@ -214,7 +213,6 @@ public final class ExplorerModel: @unchecked Sendable {
                 providers: hosts.map { mask($0.providers) },
                 worst: hostWorst,
                 keys: hosts.map(\.name),
-                sortNames: ExplorerModel.sortNamesByView[0],
                 sorts: [
                     nil,
                     { a, b in
@@ -241,7 +239,6 @@ public final class ExplorerModel: @unchecked Sendable {
                 providers: routes.map { ExplorerModel.bit($0.provider) },
                 worst: routes.map { worst(byRoute[$0.id]) },
                 keys: routes.map(\.id),
-                sortNames: ExplorerModel.sortNamesByView[1],
                 sorts: [
                     { a, b in
                         let ha = routes[a].hosts.first ?? "", hb = routes[b].hosts.first ?? ""
@@ -267,7 +264,6 @@ public final class ExplorerModel: @unchecked Sendable {
                 providers: svcRoutes.map { mask($0.map { routes[$0].provider }) },
                 worst: services.map { worst(byResource[ExplorerModel.serviceRef($0)]) },
                 keys: services.map { "\($0.namespace)/\($0.name)" },
-                sortNames: ExplorerModel.sortNamesByView[2],
                 sorts: [
                     nil,
                     { a, b in svcRoutes[a].count != svcRoutes[b].count ? svcRoutes[a].count > svcRoutes[b].count : a < b },
@@ -290,7 +286,6 @@ public final class ExplorerModel: @unchecked Sendable {
             providers: certProviders,
             worst: certs.map { worst(byCert[$0.id]) },
             keys: certs.map(\.id),
-            sortNames: ExplorerModel.sortNamesByView[3],
             sorts: [
                 { a, b in
                     (certs[a].namespace, certs[a].name, a) < (certs[b].namespace, certs[b].name, b)
@@ -318,7 +313,6 @@ public final class ExplorerModel: @unchecked Sendable {
                 },
                 worst: findings.map { UInt8($0.severity.rank) },
                 keys: findings.map(ExplorerModel.findingKey),
-                sortNames: ExplorerModel.sortNamesByView[4],
                 sorts: [
                     { a, b in findings[a].severity != findings[b].severity ? findings[a].severity > findings[b].severity : a < b },
                     nil,
@@ -350,22 +344,21 @@ public final class ExplorerModel: @unchecked Sendable {
                     case .problem(let p): return "\(p.file):\(p.line):\(p.column):\(p.message)"
                     }
                 },
-                sortNames: ExplorerModel.sortNamesByView[5],
                 sorts: [nil])
         }
 
         // The six views are independent. Each also puts its rows in the first (default) order.
         let makers = [makeHosts, makeRoutes, makeServices, makeCertificates, makeFindings, makeFiles]
-        viewSlots = makers.map { make in
+        viewSlots = makers.enumerated().map { i, make in
             Once {
                 var v = make()
+                assert(v.sorts.count == ExplorerModel.sortNamesByView[i].count, "one comparator per sort name")
                 v.keyIndex = ViewData.index(v.keys)
                 let natural = Array(0..<v.count)
                 return (v, v.sorts.first.flatMap { $0 }.map { natural.sorted(by: $0) } ?? natural)
             }
         }
         viewCounts = [hosts.count, routes.count, services.count, certs.count, findings.count, fileRows.count]
-        viewSortNames = ExplorerModel.sortNamesByView
         // Built side by side in the background, hosts (the first view) first.
         nonisolated(unsafe) let slots = viewSlots
         DispatchQueue.global(qos: .userInitiated).async {
@@ -442,7 +435,7 @@ public final class ExplorerModel: @unchecked Sendable {
     // MARK: Queries
 
     public func count(_ v: NavView) -> Int { viewCounts[v.index] }
-    public func sortNames(_ v: NavView) -> [String] { viewSortNames[v.index] }
+    public func sortNames(_ v: NavView) -> [String] { ExplorerModel.sortNamesByView[v.index] }
     public func key(_ v: NavView, _ i: Int) -> String { view(v).keys[i] }
     public func worstSeverity(_ v: NavView, _ i: Int) -> Severity? {
         switch view(v).worst[i] {
