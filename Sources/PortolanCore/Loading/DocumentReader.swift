@@ -8,7 +8,7 @@ enum DocumentReader {
     static func read(_ bytes: [UInt8], into out: inout Loader.FileOutcome, options: LoadOptions) {
         let file = out.path
         if let nul = firstNUL(bytes) {
-            let (l, c) = lineColumn(bytes, nul)
+            let (l, c) = bytes.withUnsafeBufferPointer { YAMLBytes.lineColumn($0, offset: nul) }
             out.problems.append(Problem(file: file, line: l, column: c, message: "binary file (contains NUL bytes); skipped"))
             return
         }
@@ -201,7 +201,7 @@ enum DocumentReader {
             var from = 0
             while let i = YAMLBytes.firstIndex(of: 123, in: b, from: from, end: b.count - 1) {
                 if b[i + 1] == 123 {
-                    let (l, c) = lineColumn(Array(b[0..<i]), i)
+                    let (l, c) = YAMLBytes.lineColumn(b, offset: i)
                     return SourceMark(line: l, column: c)
                 }
                 from = i + 1
@@ -237,12 +237,6 @@ enum DocumentReader {
             }
         }
         return false
-    }
-
-    static func lineColumn(_ bytes: [UInt8], _ offset: Int) -> (Int, Int) {
-        var line = 1, start = 0
-        for i in 0..<min(offset, bytes.count) where bytes[i] == 10 { line += 1; start = i + 1 }
-        return (line, offset - start + 1)
     }
 
     /// Text of standard input kept for display, with Secret values blanked out.

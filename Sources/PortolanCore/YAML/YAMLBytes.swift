@@ -19,6 +19,14 @@ struct YAMLBytes {
         return UnsafeRawPointer(p) - UnsafeRawPointer(base)
     }
 
+    /// The 1-based line and column of byte `offset` (clamped to the buffer); lines end at `\n`.
+    static func lineColumn(_ b: UnsafeBufferPointer<UInt8>, offset: Int) -> (line: Int, column: Int) {
+        let end = min(max(0, offset), b.count)
+        var line = 1, lineStart = 0, i = 0
+        while let nl = firstIndex(of: 10, in: b, from: i, end: end) { line += 1; lineStart = nl + 1; i = nl + 1 }
+        return (line, end - lineStart + 1)
+    }
+
     /// Where the line starting at `i` ends: the offset of its `\n`, or `end`.
     @inline(__always)
     static func lineEnd(_ b: UnsafeBufferPointer<UInt8>, from i: Int, end: Int) -> Int {

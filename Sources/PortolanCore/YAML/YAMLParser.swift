@@ -294,7 +294,7 @@ final class TreeBuilder {
                 if parser.error == YAML_READER_ERROR {
                     message = "not valid UTF-8 text (\(problem), byte offset \(Int(parser.problem_offset) + byteOffset))"
                     // Reader errors carry an offset, not a line: compute the line ourselves.
-                    let (l, c) = lineColumn(input, byteOffset: Int(parser.problem_offset))
+                    let (l, c) = YAMLBytes.lineColumn(input, offset: Int(parser.problem_offset))
                     issues.append(YAMLIssue(line: l + lineOffset, column: c, message: message))
                     return Outcome(errorLine: nil, nextDocument: docIndex + (inDocument ? 1 : 0))
                 }
@@ -632,13 +632,5 @@ final class TreeBuilder {
         let name = String(decoding: keyBytes(second) ?? [], as: UTF8.self)
         issues.append(YAMLIssue(line: Int(s.line), column: Int(s.column),
             message: "duplicate key \"\(TextSafety.visible(name))\" (first at line \(f.line)); the last value is used"))
-    }
-
-    private func lineColumn(_ input: UnsafeBufferPointer<UInt8>, byteOffset: Int) -> (Int, Int) {
-        var line = 1, lineStart = 0
-        let end = min(byteOffset, input.count)
-        var i = 0
-        while i < end { if input[i] == 10 { line += 1; lineStart = i + 1 }; i += 1 }
-        return (line, end - lineStart + 1)
     }
 }
